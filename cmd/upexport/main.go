@@ -1,0 +1,100 @@
+// Command upexport exports a person's data from a Jawbone-UP-compatible API
+// into analysis-ready CSV, Parquet or XLSX files.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes, documented in the app's help.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitLoginNeeded = 3
+	exitInterrupted = 130
+)
+
+const exitCodesHelp = `EXIT CODES:
+   0    everything asked for was done
+   1    something failed: the message names the endpoint, page and what the server said
+   2    bad usage: an unknown flag, a bad value, a missing argument
+   3    login needed, and no terminal to ask on (set UPEXPORT_REFRESH_TOKEN or run 'upexport login')
+   130  interrupted (Ctrl-C or SIGTERM); files already exported are left as they were`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the CLI and returns the process exit code. It never calls
+// os.Exit, so tests can drive it in-process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "upexport: %v\n", err)
+	var ec cli.ExitCoder
+	switch {
+	case errors.As(err, &ec):
+		return ec.ExitCode()
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return exitInterrupted
+	case isUsageError(err):
+		return exitUsage
+	default:
+		return exitFailure
+	}
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:    "upexport",
+		Usage:   "export your Jawbone-UP-style data into analysis-ready CSV, Parquet or XLSX",
+		Version: version,
+		Description: "upexport logs you in through your browser, pages through every endpoint of the API,\n" +
+			"flattens nested details, hourly totals, time zones and minute ticks into typed tables,\n" +
+			"and writes files that load straight into pandas, DuckDB, Spark or a spreadsheet.\n\n" +
+			"Try it with no account:  upexport export --demo --out ./up-export",
+		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
+		Reader:                stdin,
+		Writer:                stdout,
+		ErrWriter:             stderr,
+		EnableBashCompletion:  true,
+		Suggest:               true,
+		// Errors are printed once, by run, with the right exit code.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return cli.Exit(err.Error(), exitUsage)
+		},
+		Commands: commands(),
+	}
+}
+
+// usageError marks errors caused by how the tool was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+func isUsageError(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
