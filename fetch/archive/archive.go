@@ -1,0 +1,175 @@
+// Package archive stores fetched items as compressed JSON lines, one file per
+// endpoint, so that an export can be rebuilt in another format or with a new
+// schema without fetching again, and so that incremental runs can merge new
+// items into what earlier runs fetched.
+//
+// A file holds one JSON value per line, zstd-compressed: read one with
+// `zstdcat moves.jsonl.zst | jq .`.
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Ext is the file name extension of archive files.
+const Ext = ".jsonl.zst"
+
+// Path is the archive file of an endpoint in dir.
+func Path(dir, endpoint string) string { return filepath.Join(dir, endpoint+Ext) }
+
+// Writer writes one archive file. It writes to a temporary name and
+// renames on Close, so a reader never sees a torn file.
+type Writer struct {
+	path  string
+	f     *os.File
+	zw    *zstd.Encoder
+	bw    *bufio.Writer
+	lines int
+}
+
+// Create starts the archive file at path.
+func Create(path string) (*Writer, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	zw, err := zstd.NewWriter(f, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("archive %s: %w", path, err)
+	}
+	return &Writer{path: path, f: f, zw: zw, bw: bufio.NewWriterSize(zw, 256<<10)}, nil
+}
+
+// Write appends one JSON value. It must be a single line.
+func (w *Writer) Write(line []byte) error {
+	if bytes.IndexByte(line, '\n') >= 0 {
+		return fmt.Errorf("archive %s: value has a newline", filepath.Base(w.path))
+	}
+	w.bw.Write(line)
+	if err := w.bw.WriteByte('\n'); err != nil {
+		return fmt.Errorf("archive %s: %w", filepath.Base(w.path), err)
+	}
+	w.lines++
+	return nil
+}
+
+// Lines is the number of values written so far.
+func (w *Writer) Lines() int { return w.lines }
+
+// Close finishes the file, syncs it and moves it into place.
+func (w *Writer) Close() error {
+	err := w.bw.Flush()
+	if e := w.zw.Close(); err == nil {
+		err = e
+	}
+	if e := w.f.Sync(); err == nil {
+		err = e
+	}
+	if e := w.f.Close(); err == nil {
+		err = e
+	}
+	if err == nil {
+		err = os.Rename(w.f.Name(), w.path)
+	}
+	if err != nil {
+		os.Remove(w.f.Name())
+		return fmt.Errorf("archive %s: %w", w.path, err)
+	}
+	return nil
+}
+
+// Abort discards what was written.
+func (w *Writer) Abort() {
+	w.zw.Close()
+	w.f.Close()
+	os.Remove(w.f.Name())
+}
+
+// Reader reads an archive file line by line.
+type Reader struct {
+	path string
+	f    *os.File
+	zr   *zstd.Decoder
+	br   *bufio.Reader
+	buf  []byte
+	line int
+}
+
+// Open opens the archive file at path. A missing file is an error that
+// satisfies errors.Is(err, fs.ErrNotExist).
+func Open(path string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("archive %s: %w", path, err)
+	}
+	return &Reader{path: path, f: f, zr: zr, br: bufio.NewReaderSize(zr, 256<<10)}, nil
+}
+
+// Next returns the next value, valid until the following call, or io.EOF
+// after the last.
+func (r *Reader) Next() ([]byte, error) {
+	r.buf = r.buf[:0]
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		r.buf = append(r.buf, chunk...)
+		switch {
+		case err == nil:
+			r.line++
+			return r.buf[:len(r.buf)-1], nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			if len(r.buf) > 0 {
+				return nil, fmt.Errorf("archive %s: line %d is cut short", r.path, r.line+1)
+			}
+			return nil, io.EOF
+		default:
+			return nil, fmt.Errorf("archive %s: line %d: %w", r.path, r.line+1, err)
+		}
+	}
+}
+
+// Line is the number of the value Next returned last, from 1.
+func (r *Reader) Line() int { return r.line }
+
+// Close releases the file.
+func (r *Reader) Close() error {
+	r.zr.Close()
+	return r.f.Close()
+}
+
+// Each calls fn for every value of the archive file at path.
+func Each(path string, fn func(line []byte) error) error {
+	r, err := Open(path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for {
+		line, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(line); err != nil {
+			return fmt.Errorf("%s line %d: %w", filepath.Base(path), r.Line(), err)
+		}
+	}
+}

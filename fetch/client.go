@@ -1,0 +1,341 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+	"golang.org/x/time/rate"
+)
+
+// Options configure a Client.
+type Options struct {
+	// HTTPClient sends the requests; it authenticates them (fetch/auth).
+	HTTPClient *http.Client
+	// APIURL is the versioned API root, e.g. https://jawbone.com/nudge/api/v.1.1.
+	APIURL string
+	// Concurrency bounds the requests in flight, across all endpoints and
+	// tick fan-outs. Default 4.
+	Concurrency int
+	// Rate limits requests per second over the whole run; 0 means no limit.
+	Rate float64
+	// Retries is how many times a failed idempotent GET is tried again.
+	// Default 5; negative means none.
+	Retries int
+	// MaxWait caps one wait between tries, including a server's Retry-After.
+	// Default 60s.
+	MaxWait time.Duration
+	// MaxPages stops a collection that pages on past this many pages.
+	// Default 1,000,000.
+	MaxPages int
+	// MaxBody caps the size of one response body. Default 256 MiB.
+	MaxBody int64
+	Logger  *slog.Logger
+	// OnRetry, when set, is told of every retry (for progress displays).
+	OnRetry func(endpoint string, err error, wait time.Duration)
+}
+
+// Stats count what a Client did. Safe for concurrent use.
+type Stats struct {
+	Requests atomic.Int64 // HTTP requests sent, retries included
+	Retries  atomic.Int64
+	Bytes    atomic.Int64 // response body bytes read
+}
+
+// Client reads the API. It is safe for concurrent use.
+type Client struct {
+	http     *http.Client
+	base     *url.URL
+	limiter  *rate.Limiter
+	inflight chan struct{}
+	opts     Options
+	log      *slog.Logger
+	Stats    Stats
+}
+
+// NewClient returns a Client for the API at o.APIURL.
+func NewClient(o Options) (*Client, error) {
+	if o.HTTPClient == nil {
+		return nil, errors.New("fetch: no HTTP client")
+	}
+	base, err := url.Parse(o.APIURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("fetch: API URL %q is not an absolute URL", o.APIURL)
+	}
+	if base.Scheme != "https" && base.Scheme != "http" {
+		return nil, fmt.Errorf("fetch: API URL %q: scheme must be http or https", o.APIURL)
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.Retries == 0 {
+		o.Retries = 5
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 60 * time.Second
+	}
+	if o.MaxPages <= 0 {
+		o.MaxPages = 1_000_000
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = 256 << 20
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{http: o.HTTPClient, base: base, opts: o, log: o.Logger,
+		inflight: make(chan struct{}, o.Concurrency)}
+	if o.Rate > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(o.Rate), max(1, int(o.Rate)))
+	}
+	return c, nil
+}
+
+// Concurrency is the bound on requests in flight.
+func (c *Client) Concurrency() int { return cap(c.inflight) }
+
+// resolve turns an endpoint path ("users/@me/moves") or a host-relative
+// next link ("/nudge/api/v.1.1/users/X/moves?...") into a URL on the API's
+// host. A link to another host is refused: following it would send the
+// user's token to whoever the server names.
+func (c *Client) resolve(ref string) (*url.URL, error) {
+	u, err := url.Parse(ref)
+	if err != nil {
+		return nil, fmt.Errorf("bad link %q: %w", ref, err)
+	}
+	if u.IsAbs() || u.Host != "" {
+		if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+			return nil, fmt.Errorf("link %q leaves the API host %s", ref, c.base.Host)
+		}
+		return u, nil
+	}
+	if len(ref) > 0 && ref[0] == '/' {
+		return c.base.ResolveReference(u), nil
+	}
+	// Relative to the API root, which has no trailing slash.
+	root := *c.base
+	root.Path = trimSlash(root.Path) + "/"
+	root.RawPath = ""
+	return root.ResolveReference(u), nil
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// envelope is the UP response wrapper (reference §3).
+type envelope struct {
+	Meta struct {
+		UserXID     string `json:"user_xid"`
+		Message     string `json:"message"`
+		Code        int    `json:"code"`
+		ErrorType   string `json:"error_type"`
+		ErrorDetail string `json:"error_detail"`
+	} `json:"meta"`
+	Data json.RawMessage `json:"data"`
+}
+
+// get sends one GET, with retries, and returns the envelope's data and the
+// user xid the server reported.
+func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.RawMessage, string, error) {
+	var last error
+	op := func() (*envelope, error) {
+		env, err := c.try(ctx, u)
+		if err == nil {
+			return env, nil
+		}
+		if ctx.Err() != nil {
+			return nil, backoff.Permanent(ctx.Err())
+		}
+		last = err
+		var ra *retryAfterError
+		if errors.As(err, &ra) {
+			return nil, err
+		}
+		if !retryable(err) {
+			return nil, backoff.Permanent(err)
+		}
+		return nil, err
+	}
+	eb := backoff.NewExponentialBackOff()
+	eb.InitialInterval = 250 * time.Millisecond
+	eb.MaxInterval = c.opts.MaxWait
+	env, err := backoff.Retry(ctx, op,
+		backoff.WithBackOff(eb),
+		backoff.WithMaxTries(uint(c.opts.Retries)+1),
+		backoff.WithMaxElapsedTime(0),
+		backoff.WithNotify(func(err error, wait time.Duration) {
+			c.Stats.Retries.Add(1)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "retry", slog.String("endpoint", endpoint),
+				slog.String("url", u.String()), slog.String("error", err.Error()), slog.Duration("wait", wait))
+			if c.opts.OnRetry != nil {
+				c.opts.OnRetry(endpoint, err, wait)
+			}
+		}))
+	if err != nil {
+		var ra *retryAfterError
+		if errors.As(err, &ra) {
+			err = ra.err // retries ran out: report what the server said
+		} else if last != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = last
+		}
+		return nil, "", err
+	}
+	return env.Data, env.Meta.UserXID, nil
+}
+
+// try sends the request once.
+func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	select {
+	case c.inflight <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-c.inflight }()
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	c.Stats.Requests.Add(1)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, &transportError{err}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	resp.Body.Close()
+	c.Stats.Bytes.Add(int64(len(body)))
+	if err != nil {
+		return nil, &transportError{fmt.Errorf("reading body: %w", err)}
+	}
+	if int64(len(body)) > c.opts.MaxBody {
+		return nil, fmt.Errorf("response body larger than %d bytes", c.opts.MaxBody)
+	}
+	if resp.StatusCode != http.StatusOK {
+		ae := apiError(resp.StatusCode, body)
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				return nil, &retryAfterError{err: ae, wait: min(d, c.opts.MaxWait)}
+			}
+		}
+		return nil, ae
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		if isTruncation(err) {
+			return nil, &transportError{fmt.Errorf("truncated body (%d bytes): %w", len(body), err)}
+		}
+		return nil, fmt.Errorf("malformed JSON in a %d-byte body: %w", len(body), err)
+	}
+	if env.Meta.Code != 0 && env.Meta.Code != http.StatusOK {
+		// The envelope says failure under a 200: believe the envelope.
+		return nil, &APIError{Status: env.Meta.Code, Message: env.Meta.Message,
+			ErrorType: env.Meta.ErrorType, ErrorDetail: env.Meta.ErrorDetail}
+	}
+	if len(env.Data) == 0 || bytes.Equal(env.Data, []byte("null")) {
+		return nil, errors.New("response has no data")
+	}
+	return &env, nil
+}
+
+func apiError(status int, body []byte) *APIError {
+	ae := &APIError{Status: status}
+	var env envelope
+	if json.Unmarshal(body, &env) == nil && (env.Meta.Message != "" || env.Meta.ErrorDetail != "") {
+		ae.Message, ae.ErrorType, ae.ErrorDetail = env.Meta.Message, env.Meta.ErrorType, env.Meta.ErrorDetail
+		return ae
+	}
+	var oauthErr struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &oauthErr) == nil && oauthErr.Error != "" {
+		ae.ErrorType, ae.ErrorDetail = oauthErr.Error, oauthErr.Description
+		return ae
+	}
+	const keep = 200
+	if len(body) > keep {
+		body = body[:keep]
+	}
+	ae.Body = string(bytes.ToValidUTF8(body, []byte("?")))
+	return ae
+}
+
+// transportError is a failure to get a whole response: a reset connection,
+// a timeout, a body cut short. The same GET may succeed when tried again.
+type transportError struct{ err error }
+
+func (e *transportError) Error() string { return e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
+
+// retryAfterError carries the server's Retry-After into the backoff, and
+// keeps the HTTP error to report if retries run out.
+type retryAfterError struct {
+	err  *APIError
+	wait time.Duration
+}
+
+func (e *retryAfterError) Error() string { return e.err.Error() }
+func (e *retryAfterError) Unwrap() error { return e.err }
+
+// As lets backoff.Retry see the server's wait.
+func (e *retryAfterError) As(target any) bool {
+	if t, ok := target.(**backoff.RetryAfterError); ok {
+		*t = &backoff.RetryAfterError{Duration: e.wait}
+		return true
+	}
+	return false
+}
+
+func retryable(err error) bool {
+	var te *transportError
+	if errors.As(err, &te) {
+		return true
+	}
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Temporary()
+}
+
+func isTruncation(err error) bool {
+	var se *json.SyntaxError
+	return errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.As(err, &se) && se.Error() == "unexpected end of JSON input"
+}
+
+// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, t.Sub(now)), true
+	}
+	return 0, false
+}
