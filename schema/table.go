@@ -8,6 +8,10 @@ import (
 	"time"
 )
 
+// Version is the version of the table definitions. It changes when a column
+// is renamed, retyped or removed, so that exports and archives can tell.
+const Version = 1
+
 // Type is the logical type of a column. Writers map it to their own types
 // (Parquet INT64/DOUBLE/BOOLEAN/BYTE_ARRAY/TIMESTAMP(MICROS,UTC)/DATE, ...).
 type Type uint8

@@ -1,13 +1,43 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"slices"
 
+	"github.com/urfave/cli/v2"
+
+	"github.com/upexport/upexport/schema"
+)
+
+// schemaCommand prints the data dictionary: every table and column the
+// export writes, from the same declarations the flattener uses. docs/schema.md
+// is this command's Markdown output.
 func schemaCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "schema",
-		Usage: "(being built)",
-		Action: func(*cli.Context) error {
-			return cli.Exit("upexport schema: not built yet", exitFailure)
+		Name:      "schema",
+		Usage:     "print the data dictionary: every table and column upexport writes",
+		ArgsUsage: "[table ...]",
+		Description: "Prints each table with its columns' types, units, descriptions and JSON paths, as Markdown\n" +
+			"(the same text as docs/schema.md) or, with --json, as JSON. Name tables to print only those.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print JSON instead of Markdown"},
+		},
+		Action: func(c *cli.Context) error {
+			tables := schema.AllTables()
+			if c.NArg() > 0 {
+				var picked []*schema.Table
+				for _, name := range c.Args().Slice() {
+					i := slices.IndexFunc(tables, func(t *schema.Table) bool { return t.Name == name })
+					if i < 0 {
+						return usageErrorf("schema: unknown table %q (run 'upexport schema' for the list)", name)
+					}
+					picked = append(picked, tables[i])
+				}
+				tables = picked
+			}
+			if c.Bool("json") {
+				return schema.WriteJSON(c.App.Writer, tables)
+			}
+			return schema.WriteMarkdown(c.App.Writer, tables)
 		},
 	}
 }

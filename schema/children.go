@@ -1,0 +1,167 @@
+package schema
+
+import (
+	"fmt"
+
+	"github.com/valyala/fastjson"
+)
+
+// tzs flattens details.tzs, an array of [epoch, tz] pairs in no particular
+// order, into <parent>_tzs rows and into the item's zone timeline.
+func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
+	ts := f.children[childTzs]
+	if v.Type() == fastjson.TypeNull {
+		return nil
+	}
+	a, err := v.Array()
+	if err != nil {
+		f.badPath(f.root, "details.tzs", v, "an array of [start, tz] pairs")
+		return f.takeFail(label(parentXID, ""))
+	}
+	start, tz := ts.table.ColumnIndex("start_time"), ts.table.ColumnIndex("tz")
+	for i, e := range a {
+		var sc, zc cell
+		pair, err := e.Array()
+		if err != nil || len(pair) < 2 {
+			f.badPath(ts, "details.tzs[]", e, "a [start, tz] pair")
+		} else {
+			if want := f.convert(&sc, Timestamp, convDefault, pair[0]); want != "" {
+				f.badCol(ts, start, "start_time", pair[0], want)
+			}
+			if want := f.convert(&zc, String, convTZText, pair[1]); want != "" {
+				f.badCol(ts, tz, "tz", pair[1], want)
+			}
+			if len(pair) > 2 {
+				f.badPath(ts, "details.tzs[]", e, "a [start, tz] pair")
+			}
+		}
+		if f.fail != nil {
+			err := f.takeFail(label(parentXID, fmt.Sprintf("details.tzs[%d]", i)))
+			clear(ts.cells)
+			return err
+		}
+		var z *zone
+		if zc.state == cellSet {
+			z = f.zone(zc.s)
+		}
+		rc := rowCtx{parentXID: parentXID, tzsZone: z}
+		if sc.state == cellSet {
+			rc.tzsStart, rc.tzsStartOK = floorDiv(sc.i, 1e6), true
+			if z != nil && z.ok {
+				f.tl.add(tzEntry{start: rc.tzsStart, z: z})
+			}
+		}
+		if start >= 0 {
+			ts.cells[start] = sc
+		}
+		if tz >= 0 {
+			ts.cells[tz] = zc
+		}
+		if err := f.finishRow(ts, rc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// badCol is bad for a column that the caller's table may have left out.
+func (f *Flattener) badCol(ts *tableState, i int, name string, v *fastjson.Value, want string) {
+	if i >= 0 {
+		f.bad(ts, i, v, want)
+		return
+	}
+	f.badPath(ts, name, v, want)
+}
+
+// hourly flattens details.hourly_totals into moves_hourly rows, in
+// local-hour order, each with the UTC instant its key stands for.
+func (f *Flattener) hourly(v *fastjson.Value, parentXID string) error {
+	ts := f.children[childHourly]
+	o, err := v.Object()
+	if err != nil {
+		if v.Type() != fastjson.TypeNull {
+			f.badPath(f.root, "details.hourly_totals", v, "an object")
+		}
+		return f.takeFail(label(parentXID, ""))
+	}
+	f.hours = f.hours[:0]
+	o.Visit(func(k []byte, hv *fastjson.Value) {
+		wall, ok := parseHourKey(k)
+		if !ok {
+			f.badKey(ts, k)
+			return
+		}
+		f.hours = append(f.hours, hourRef{wall: wall, v: hv})
+	})
+	if f.fail != nil {
+		return f.takeFail(label(parentXID, "details.hourly_totals"))
+	}
+	// Keys come in arbitrary order; rows read better in time order. The
+	// list is at most a day's hours, so insertion sort is enough.
+	hs := f.hours
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && hs[j-1].wall > hs[j].wall; j-- {
+			hs[j-1], hs[j] = hs[j], hs[j-1]
+		}
+	}
+	for _, h := range hs {
+		switch h.v.Type() {
+		case fastjson.TypeObject:
+			ho, _ := h.v.Object()
+			f.walk(ts, ts.root, ho)
+		case fastjson.TypeNull:
+		default:
+			f.badPath(ts, "details.hourly_totals.{YYYYMMDDHH}", h.v, "an object")
+		}
+		if f.fail != nil {
+			err := f.takeFail(label(parentXID, "hour "+hourKey(h.wall)))
+			clear(ts.cells)
+			return err
+		}
+		utc, z := f.tl.hour(h.wall)
+		if err := f.finishRow(ts, rowCtx{parentXID: parentXID, hourWall: h.wall, hourUTC: utc, hourZone: z}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// badKey handles an hourly_totals key that is not YYYYMMDDHH: the entry is
+// skipped and counted under Lenient, else it is the item's error.
+func (f *Flattener) badKey(ts *tableState, k []byte) {
+	i := ts.table.ColumnIndex("local_hour")
+	if f.opts.Lenient {
+		if i >= 0 {
+			ts.lenient[i]++
+		}
+		f.warnOnce("lenient hourly key", fmt.Sprintf("%s: hourly_totals key %q is not YYYYMMDDHH; entry skipped (lenient)", ts.table.Name, k))
+		return
+	}
+	if f.fail == nil {
+		f.fail = &ValueError{Table: ts.table.Name, Column: "local_hour", Value: fmt.Sprintf("%q", k), Want: "a YYYYMMDDHH key"}
+	}
+}
+
+// parseHourKey parses "YYYYMMDDHH" into the local wall clock of the hour in
+// seconds since 1970-01-01 00:00 local.
+func parseHourKey(k []byte) (int64, bool) {
+	if len(k) != 10 {
+		return 0, false
+	}
+	n, ok := parseDecimal(k)
+	if !ok || k[0] == '-' || k[0] == '+' {
+		return 0, false
+	}
+	h := n % 100
+	days, ok := daysFromYMD(n / 100)
+	if !ok || h > 23 {
+		return 0, false
+	}
+	return days*86400 + h*3600, true
+}
+
+// hourKey formats a local wall clock back as its YYYYMMDDHH key.
+func hourKey(wall int64) string {
+	t := DateFromDays(floorDiv(wall, 86400))
+	return fmt.Sprintf("%s%02d", t.Format("20060102"), (wall-floorDiv(wall, 86400)*86400)/3600)
+}
