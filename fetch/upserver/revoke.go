@@ -1,0 +1,42 @@
+package upserver
+
+import (
+	"net/http"
+)
+
+// handleRevoke is the RFC 7009 revocation endpoint. Revoking a refresh
+// token ends the whole grant, its access tokens included; revoking an
+// access token ends only that token. Unknown tokens, and tokens of another
+// client, are answered 200 as §2.2 requires, without revoking anything.
+func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	p, oe := requestParams(r, false)
+	if oe != nil {
+		if oe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", "POST")
+		}
+		s.writeOAuthError(w, oe, false)
+		return
+	}
+	c, oe := s.authenticateClient(r, p)
+	if oe != nil {
+		s.writeOAuthError(w, oe, c.basic)
+		return
+	}
+	tok := p.Get("token")
+	if tok == "" {
+		s.writeOAuthError(w, errInvalidRequest("token is missing"), c.basic)
+		return
+	}
+	// token_type_hint is only a hint (§2.1): both kinds are looked up.
+	st := s.auth
+	st.mu.Lock()
+	if g, ok := st.refresh[tok]; ok && g.clientID == c.id {
+		st.revokeGrantLocked(g)
+	} else if a, ok := st.access[tok]; ok && a.grant.clientID == c.id {
+		delete(st.access, tok)
+		delete(a.grant.accesses, tok)
+	}
+	st.mu.Unlock()
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+}
