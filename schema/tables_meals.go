@@ -65,6 +65,7 @@ func mealsDecls() []*tableDecl {
 				col("only_waters", Bool, "", "details.only_waters", "The meal is only water."),
 				col("client_trace", String, "", "details.client_trace", "Client trace as JSON (usually []).").as(convJSON),
 				col("details_place_type", String, "", "details.place_type", "Kind of place, from details (clashes with place_type)."),
+				col("num_items", Int64, "", "items.size", "Number of food items (items.size of GET /meals/{xid}); rows are in meal_items."),
 				col("accuracy", Float64, "", "details.accuracy", "Accuracy as reported (meaning undocumented).").as(convLooseFloat),
 			),
 			tzCols("details.tz"),

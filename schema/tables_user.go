@@ -60,10 +60,12 @@ func userDecls() []*tableDecl {
 	}
 	timezone := &tableDecl{
 		name: "timezone", endpoint: "timezone",
-		desc: "One row per element of GET /users/@me/timezone (shape unconfirmed; other fields become extra columns).",
+		desc: "One row per element of GET /users/@me/timezone: the zone from an instant on (shape unconfirmed upstream; other fields become extra columns).",
 		cols: cols(
 			userXIDCol(),
 			col("tz", String, "", "tz", `Time zone as given: an Olson name, "GMT-0700", or integer seconds as text.`).as(convTZText),
+			col("time", Timestamp, "", "time", "Instant from which the zone applies."),
+			col("date", Date, "", "date", "Local date of that instant (YYYYMMDD in the source)."),
 		),
 	}
 	return []*tableDecl{user, friends, trendsDecl(), goals, settings, timezone}
