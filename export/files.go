@@ -24,7 +24,7 @@ type outFile struct {
 	bw  *bufio.Writer
 }
 
-const outBufSize = 1 << 20
+const outBufSize = 256 << 10
 
 func (o *outFile) Write(p []byte) (int, error) { return o.bw.Write(p) }
 

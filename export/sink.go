@@ -117,10 +117,12 @@ type Sink struct {
 	tables  []*schema.Table
 	writers map[string]tableWriter
 	rows    map[string]int64
-	files   fileSet
-	book    *xlsxBook // XLSX only: the workbook every table writes into
-	tmpDir  string    // XLSX only: spool files, removed at Close/Abort
-	done    bool
+	// finished holds the results of tables closed early by Finish.
+	finished map[string]TableResult
+	files    fileSet
+	book     *xlsxBook // XLSX only: the workbook every table writes into
+	tmpDir   string    // XLSX only: spool files, removed at Close/Abort
+	done     bool
 }
 
 // NewSink prepares to write tables under dir, which must exist and be empty
@@ -141,9 +143,10 @@ func NewSink(dir string, tables []*schema.Table, opts Options) (*Sink, error) {
 	}
 	s := &Sink{
 		dir: dir, opts: opts, tables: tables,
-		writers: make(map[string]tableWriter, len(tables)),
-		rows:    make(map[string]int64, len(tables)),
-		files:   fileSet{dir: dir},
+		writers:  make(map[string]tableWriter, len(tables)),
+		rows:     make(map[string]int64, len(tables)),
+		finished: make(map[string]TableResult, len(tables)),
+		files:    fileSet{dir: dir},
 	}
 	stems := uniqueNames{"manifest.json": true}
 	if opts.Format == XLSX {
@@ -249,6 +252,9 @@ func (s *Sink) Write(b *schema.Batch) error {
 	if !ok {
 		return fmt.Errorf("export: table %s was not declared to the sink", b.Table.Name)
 	}
+	if _, done := s.finished[b.Table.Name]; done {
+		return fmt.Errorf("export: table %s was already finished", b.Table.Name)
+	}
 	if b.Len == 0 {
 		return nil
 	}
@@ -290,23 +296,51 @@ func checkBatch(b *schema.Batch) error {
 	return nil
 }
 
+// Finish closes the named tables' files now, so that their buffers are
+// freed before the tables still to come are written; Close reports them
+// with the rest. Writing to a finished table is an error.
+func (s *Sink) Finish(names ...string) error {
+	if s.done {
+		return errors.New("export: sink already closed")
+	}
+	for _, name := range names {
+		if _, ok := s.finished[name]; ok {
+			continue
+		}
+		for _, t := range s.tables {
+			if t.Name != name {
+				continue
+			}
+			files, warnings, err := s.writers[t.Name].close()
+			if err != nil {
+				return err
+			}
+			s.finished[name] = TableResult{
+				Name: t.Name, Description: t.Description, Rows: s.rows[t.Name],
+				TimeColumn: t.TimeColumn, Files: files, Columns: columnInfos(t), Warnings: warnings,
+			}
+		}
+	}
+	return nil
+}
+
 // Close finishes every table's files and returns them in table order. On
 // error, call Abort to remove what was written.
 func (s *Sink) Close() ([]TableResult, error) {
 	if s.done {
 		return nil, errors.New("export: sink already closed")
 	}
+	names := make([]string, len(s.tables))
+	for i, t := range s.tables {
+		names[i] = t.Name
+	}
+	if err := s.Finish(names...); err != nil {
+		return nil, err
+	}
 	s.done = true
 	results := make([]TableResult, 0, len(s.tables))
 	for _, t := range s.tables {
-		files, warnings, err := s.writers[t.Name].close()
-		if err != nil {
-			return nil, err
-		}
-		results = append(results, TableResult{
-			Name: t.Name, Description: t.Description, Rows: s.rows[t.Name],
-			TimeColumn: t.TimeColumn, Files: files, Columns: columnInfos(t), Warnings: warnings,
-		})
+		results = append(results, s.finished[t.Name])
 	}
 	if s.book != nil {
 		if err := s.book.save(&s.files, results); err != nil {
