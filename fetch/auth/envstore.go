@@ -1,0 +1,115 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"golang.org/x/oauth2"
+)
+
+// Environment variables for unattended use.
+const (
+	EnvRefreshToken    = "UPEXPORT_REFRESH_TOKEN"
+	EnvAccessToken     = "UPEXPORT_ACCESS_TOKEN"
+	EnvRefreshTokenOut = "UPEXPORT_REFRESH_TOKEN_OUT"
+)
+
+// EnvStore serves a token given in the environment (a CI secret). When the
+// server rotates the refresh token, the one in the environment is dead: the
+// new one goes to the file named by UPEXPORT_REFRESH_TOKEN_OUT for the job
+// to store back as its secret, and a loud warning is logged if there is no
+// such file.
+type EnvStore struct {
+	outPath string
+	logf    func(format string, a ...any)
+
+	mu       sync.Mutex
+	tok      *oauth2.Token
+	lastSent string // the refresh token last handed over (env or out file)
+}
+
+// NewEnvStore reads the token variables through getenv. ok is false when
+// neither UPEXPORT_REFRESH_TOKEN nor UPEXPORT_ACCESS_TOKEN is set (an empty
+// value counts as unset). logf receives the rotation notices.
+func NewEnvStore(getenv func(string) string, logf func(string, ...any)) (s *EnvStore, ok bool) {
+	rt, at := getenv(EnvRefreshToken), getenv(EnvAccessToken)
+	if rt == "" && at == "" {
+		return nil, false
+	}
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	return &EnvStore{
+		outPath:  getenv(EnvRefreshTokenOut),
+		logf:     logf,
+		tok:      &oauth2.Token{AccessToken: at, RefreshToken: rt, TokenType: "Bearer"},
+		lastSent: rt,
+	}, true
+}
+
+func (e *EnvStore) String() string {
+	if e.tok.RefreshToken != "" {
+		return "$" + EnvRefreshToken
+	}
+	return "$" + EnvAccessToken
+}
+
+func (e *EnvStore) Load(context.Context) (*oauth2.Token, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.tok == nil {
+		return nil, ErrNoToken
+	}
+	return e.tok, nil
+}
+
+func (e *EnvStore) Save(_ context.Context, tok *oauth2.Token) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.save(tok)
+}
+
+func (e *EnvStore) save(tok *oauth2.Token) error {
+	e.tok = tok
+	if tok == nil || tok.RefreshToken == "" || tok.RefreshToken == e.lastSent {
+		return nil
+	}
+	if e.outPath == "" {
+		e.logf("WARNING: the server rotated the refresh token. The one in $%s no longer works and the new one was NOT saved, "+
+			"because $%s is not set. Set %s=<file> so the new token is written there and can be stored back as the CI secret; "+
+			"until then, log in again and update the secret.", EnvRefreshToken, EnvRefreshTokenOut, EnvRefreshTokenOut)
+		e.lastSent = tok.RefreshToken
+		return nil
+	}
+	if err := writeFileAtomic(e.outPath, []byte(tok.RefreshToken+"\n")); err != nil {
+		return fmt.Errorf("writing the rotated refresh token to $%s: %w", EnvRefreshTokenOut, err)
+	}
+	e.lastSent = tok.RefreshToken
+	e.logf("the server rotated the refresh token: the new one was written to %s ($%s); store it back as the %s secret, the old one no longer works",
+		e.outPath, EnvRefreshTokenOut, EnvRefreshToken)
+	return nil
+}
+
+func (e *EnvStore) Delete(context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tok = nil
+	return nil
+}
+
+func (e *EnvStore) Update(_ context.Context, fn func(*oauth2.Token) (*oauth2.Token, error)) (*oauth2.Token, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur := e.tok
+	tok, err := fn(cur)
+	if err != nil {
+		return nil, err
+	}
+	if tok != cur {
+		if err := e.save(tok); err != nil {
+			return nil, err
+		}
+	}
+	return tok, nil
+}

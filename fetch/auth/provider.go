@@ -1,0 +1,138 @@
+// Package auth logs a person in to a Jawbone-UP-compatible OAuth 2.0 server
+// and keeps their token alive: loopback (RFC 8252) and device (RFC 8628)
+// login, a token store that survives concurrent processes, an HTTP client
+// that refreshes on expiry and on 401, and RFC 7009 revocation.
+//
+// Nothing here depends on one server's quirks: every URL, the client
+// credentials and the client authentication style come from a Provider.
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Provider holds everything that differs between OAuth servers.
+type Provider struct {
+	APIURL    string // base of the API, e.g. https://jawbone.com/nudge/api/v.1.1
+	AuthURL   string // authorization endpoint
+	TokenURL  string // token endpoint
+	DeviceURL string // RFC 8628 device authorization endpoint; empty when unsupported
+	RevokeURL string // RFC 7009 revocation endpoint; empty when unsupported
+	// Issuer is compared with RFC 9207's "iss" parameter of the authorization
+	// response when the server sends one. Empty disables the check.
+	Issuer string
+
+	ClientID     string
+	ClientSecret string // empty for a public client, which relies on PKCE alone
+	Scopes       []string
+	// AuthStyle is how the client authenticates at the token endpoint:
+	// oauth2.AuthStyleAutoDetect (default), AuthStyleInParams or AuthStyleInHeader.
+	AuthStyle oauth2.AuthStyle
+}
+
+// JawboneScopes are the read scopes of the UP API v1.1 that an export needs.
+var jawboneScopes = []string{
+	"basic_read", "extended_read", "location_read", "friends_read", "mood_read",
+	"move_read", "sleep_read", "meal_read", "weight_read", "generic_event_read",
+	"heartrate_read",
+}
+
+// JawboneProvider returns the endpoints of the real Jawbone UP API. It has no
+// client id: every app registered its own, so the user must supply one.
+// Jawbone had neither a device endpoint nor RFC 7009 revocation.
+func JawboneProvider() Provider {
+	return Provider{
+		APIURL:   "https://jawbone.com/nudge/api/v.1.1",
+		AuthURL:  "https://jawbone.com/auth/oauth2/auth",
+		TokenURL: "https://jawbone.com/auth/oauth2/token",
+		Scopes:   append([]string(nil), jawboneScopes...),
+	}
+}
+
+// Validate reports the first setting that makes the provider unusable for
+// API calls and token refresh.
+func (p Provider) Validate() error {
+	for _, f := range []struct{ name, val string }{
+		{"api-url", p.APIURL}, {"auth-url", p.AuthURL}, {"token-url", p.TokenURL},
+		{"device-url", p.DeviceURL}, {"revoke-url", p.RevokeURL},
+	} {
+		if f.val == "" {
+			continue
+		}
+		u, err := url.Parse(f.val)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("--%s %q is not an http(s) URL", f.name, f.val)
+		}
+	}
+	if p.TokenURL == "" {
+		return errors.New("no token URL: set --token-url or UPEXPORT_TOKEN_URL")
+	}
+	if p.ClientID == "" {
+		return errors.New("no client id: set --client-id or UPEXPORT_CLIENT_ID to the id of the app you registered with the provider")
+	}
+	return nil
+}
+
+// Key identifies the token chain of this provider and client; tokens of
+// different servers or apps must never be mixed up.
+func (p Provider) Key() string {
+	sum := sha256.Sum256([]byte(p.TokenURL + "\x00" + p.ClientID))
+	return hex.EncodeToString(sum[:8])
+}
+
+func (p Provider) config(redirectURL string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     p.ClientID,
+		ClientSecret: p.ClientSecret,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:       p.AuthURL,
+			TokenURL:      p.TokenURL,
+			DeviceAuthURL: p.DeviceURL,
+			AuthStyle:     p.AuthStyle,
+		},
+		RedirectURL: redirectURL,
+		Scopes:      p.Scopes,
+	}
+}
+
+// tokenTimeout bounds one request to the token endpoint.
+const tokenTimeout = 30 * time.Second
+
+// withClient puts hc where golang.org/x/oauth2 looks for the client of
+// token-endpoint requests.
+func withClient(ctx context.Context, hc *http.Client) context.Context {
+	if hc == nil {
+		hc = &http.Client{Timeout: tokenTimeout}
+	}
+	return context.WithValue(ctx, oauth2.HTTPClient, hc)
+}
+
+// Scopes returns the scopes granted with tok: the "scope" of the token
+// response, or, when the server left it out (RFC 6749 §5.1: then the
+// requested scopes were granted), nil.
+func Scopes(tok *oauth2.Token) []string {
+	if tok == nil {
+		return nil
+	}
+	s, _ := tok.Extra("scope").(string)
+	return strings.Fields(s)
+}
+
+// withScopes returns tok carrying scopes as its "scope" extra, unless the
+// server already said which scopes it granted.
+func withScopes(tok *oauth2.Token, scopes []string) *oauth2.Token {
+	if tok == nil || len(Scopes(tok)) > 0 || len(scopes) == 0 {
+		return tok
+	}
+	return tok.WithExtra(map[string]any{"scope": strings.Join(scopes, " ")})
+}
