@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/fetch/upserver"
+)
+
+// heapPeak samples the Go heap until stop is called and returns the
+// largest HeapInuse seen. The demo server runs in the same process, so the
+// peak includes it.
+func heapPeak() (stop func() uint64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-t.C:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
+}
+
+// BenchmarkExport is a full export of every endpoint with ticks from an
+// in-process demo server over loopback HTTP:
+//
+//	go test ./engine -run '^$' -bench Export -benchtime 1x
+func BenchmarkExport(b *testing.B) {
+	for _, days := range []int{365, 3650} {
+		for _, format := range []export.Format{export.Parquet, export.CSV} {
+			b.Run(fmt.Sprintf("days=%d/%s", days, format), func(b *testing.B) {
+				d := newDemo(b, upserver.Config{Seed: 1, Days: days}, allReadScopes)
+				var res *Result
+				var peak uint64
+				for b.Loop() {
+					out := filepath.Join(b.TempDir(), "out")
+					cfg := d.config(b, out, nil, true)
+					cfg.Export.Format = format
+					stop := heapPeak()
+					res = mustRun(b, cfg)
+					peak = max(peak, stop())
+				}
+				var rows int64
+				for _, t := range res.Tables {
+					rows += t.Rows
+				}
+				per := b.Elapsed().Seconds() / float64(b.N)
+				b.ReportMetric(float64(rows)/per, "rows/s")
+				b.ReportMetric(float64(rows), "rows")
+				b.ReportMetric(float64(res.Requests), "requests")
+				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			})
+		}
+	}
+}

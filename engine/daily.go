@@ -1,0 +1,169 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/upexport/upexport/fetch"
+)
+
+// ymd formats a date as the API's YYYYMMDD.
+func ymd(t time.Time) string { return t.Format("20060102") }
+
+func parseYMD(n int64) (time.Time, error) {
+	return time.Parse("20060102", strconv.FormatInt(n, 10))
+}
+
+// endDate is the last day asked for: --until, or today.
+func (r *run) endDate() time.Time {
+	if !r.cfg.Until.IsZero() {
+		return r.cfg.Until
+	}
+	return r.cfg.Now().UTC()
+}
+
+// trendsWindow is how many daily buckets one trends request asks for; the
+// v1.0 API capped its range at 100, servers cap num_buckets too.
+const trendsWindow = 100
+
+// readTrends asks for one daily bucket per day from --since (or the
+// account's earliest day, which a first one-bucket request tells) to the
+// end date, in windows of trendsWindow days, newest window first.
+func (r *run) readTrends(ctx context.Context, ep fetch.Endpoint) ([]item, string, error) {
+	end := r.endDate()
+	first := r.cfg.Since
+	var xid string
+	if first.IsZero() {
+		q := url.Values{"end_date": {ymd(end)}, "bucket_size": {"d"}, "num_buckets": {"1"}}
+		data, x, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, q)
+		if err != nil {
+			return nil, "", err
+		}
+		xid = x
+		var t struct {
+			Earliest int64 `json:"earliest"`
+		}
+		if err := json.Unmarshal(data, &t); err != nil {
+			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: 1, URL: ep.Path, Err: fmt.Errorf("not a trends object: %w", err)}
+		}
+		if first, err = parseYMD(t.Earliest); err != nil || t.Earliest == 0 {
+			return nil, xid, nil // no data at all
+		}
+	}
+	var items []item
+	page := 0
+	for winEnd := end; !winEnd.Before(first); winEnd = winEnd.AddDate(0, 0, -trendsWindow) {
+		page++
+		days := min(trendsWindow, int(winEnd.Sub(first).Hours()/24)+1)
+		q := url.Values{"end_date": {ymd(winEnd)}, "bucket_size": {"d"}, "num_buckets": {strconv.Itoa(days)}}
+		data, x, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, q)
+		if err != nil {
+			return nil, "", err
+		}
+		xid = x
+		var t struct {
+			Data []json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(data, &t); err != nil {
+			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: page, URL: ep.Path + "?" + q.Encode(),
+				Err: fmt.Errorf("not a trends object: %w", err)}
+		}
+		got, err := r.newItems(ep, page, t.Data)
+		if err != nil {
+			return nil, "", err
+		}
+		items = append(items, got...)
+		r.cfg.Observer.Page(ep.Name, len(got))
+	}
+	return items, xid, nil
+}
+
+// readPerDate reads an endpoint that answers one day at a time (mood): one
+// request for every day in the range. The range is --since..--until, or
+// without --since the days on which moves or sleeps recorded anything.
+func (r *run) readPerDate(ctx context.Context, ep fetch.Endpoint) ([]item, string, error) {
+	dates, err := r.perDateRange(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if r.prev != nil {
+		// Days before the last run's last day, less a week for late edits,
+		// are kept from the archive (merge), not asked again.
+		if last := r.prev.Endpoints[ep.Name].LastDate; last > 0 {
+			if t, err := parseYMD(int64(last)); err == nil {
+				cut := ymd(t.AddDate(0, 0, -7))
+				kept := dates[:0]
+				for _, d := range dates {
+					if d >= cut {
+						kept = append(kept, d)
+					}
+				}
+				dates = kept
+			}
+		}
+	}
+	found := make([]*item, len(dates))
+	var xid string
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.cfg.Client.Concurrency())
+	for i, d := range dates {
+		g.Go(func() error {
+			data, x, err := r.cfg.Client.Get(gctx, ep.Name, ep.Path, url.Values{"date": {d}})
+			var ae *fetch.APIError
+			if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+				return nil // nothing logged that day
+			}
+			if err != nil {
+				return err
+			}
+			if string(data) == "{}" || string(data) == "[]" {
+				return nil
+			}
+			it, err := r.newItem(ep, i+1, data)
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				xid = x
+			}
+			found[i] = &it
+			r.cfg.Observer.Page(ep.Name, 1)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, "", err
+	}
+	var items []item
+	for _, it := range found {
+		if it != nil {
+			items = append(items, *it)
+		}
+	}
+	return items, xid, nil
+}
+
+// perDateRange lists the days to ask a per-date endpoint about, as YYYYMMDD.
+func (r *run) perDateRange(ctx context.Context) ([]string, error) {
+	if !r.cfg.Since.IsZero() {
+		var out []string
+		for d := r.cfg.Since; !d.After(r.endDate()); d = d.AddDate(0, 0, 1) {
+			out = append(out, ymd(d))
+		}
+		return out, nil
+	}
+	select {
+	case <-r.activeDaysReady:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return r.activeDays, nil
+}

@@ -1,0 +1,175 @@
+// Package engine runs an export: it fetches every selected endpoint into the
+// raw archive (fetch), flattens the archive into typed tables (schema) and
+// writes them (export), into a temporary directory that replaces the output
+// directory only when everything succeeded.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/schema"
+)
+
+// rawDir is where an export keeps its archive, beside the tables.
+const rawDir = ".raw"
+
+// Config is one export run.
+type Config struct {
+	// Client reads the API; nil with FromRaw.
+	Client *fetch.Client
+	// Out is the export directory.
+	Out string
+	// FromRaw, when set, names an export directory whose archive is
+	// re-exported instead of fetching (it may be Out itself).
+	FromRaw   string
+	Endpoints []fetch.Endpoint
+	// Since and Until bound the time range; zero means open.
+	Since, Until time.Time
+	// Incremental asks the API only for what changed since the last run
+	// into Out, and merges it into that run's archive.
+	Incremental bool
+	// Force replaces an output directory that is not an export.
+	Force bool
+	// PageSize is the limit= sent to collections; 0 means 100.
+	PageSize int
+	Export   export.Options
+	Schema   schema.Options
+	// Provenance for the manifest.
+	ToolVersion, Provider, APIURL string
+	Observer                      Observer
+	Logger                        *slog.Logger
+	Now                           func() time.Time
+}
+
+// Observer is told how the run goes, for progress displays.
+type Observer interface {
+	Phase(name string)
+	Start(endpoint string)
+	Page(endpoint string, items int)
+	Skip(endpoint, reason string)
+	Done(endpoint string, items int, err error)
+}
+
+// Result summarises a finished run.
+type Result struct {
+	Dir       string
+	Tables    []export.TableResult
+	Requests  int64
+	Retries   int64
+	Bytes     int64
+	Warnings  []string
+	KeptAside string // where --force put what the directory held before
+	Elapsed   time.Duration
+}
+
+// Run performs the export. On error the previous contents of Out are left
+// untouched.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 100
+	}
+	if cfg.Client == nil && cfg.FromRaw == "" {
+		return nil, errors.New("engine: no API client and no archive to export from")
+	}
+	start := cfg.Now()
+	out, err := prepareOut(cfg.Out, cfg.Force, export.IsExportDir)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			out.abort()
+		}
+	}()
+
+	r := &run{cfg: cfg, out: out, raw: filepath.Join(out.tmp, rawDir)}
+	if err := os.Mkdir(r.raw, 0o755); err != nil {
+		return nil, err
+	}
+	if cfg.FromRaw != "" {
+		if err := r.copyArchive(filepath.Join(cfg.FromRaw, rawDir)); err != nil {
+			return nil, err
+		}
+	} else if err := r.fetchAll(ctx); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cfg.Observer.Phase("write")
+	tables, err := r.build(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Dir: out.path, Tables: tables, Warnings: r.warnings}
+	if c := cfg.Client; c != nil {
+		res.Requests, res.Retries, res.Bytes = c.Stats.Requests.Load(), c.Stats.Retries.Load(), c.Stats.Bytes.Load()
+	}
+	if err := r.writeManifest(tables, start); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	aside, err := out.commit(export.IsExportDir)
+	committed = true
+	if err != nil {
+		return nil, err
+	}
+	res.KeptAside = aside
+	res.Elapsed = cfg.Now().Sub(start)
+	return res, nil
+}
+
+// run is the state of one Run.
+type run struct {
+	cfg      Config
+	out      *outDir
+	raw      string // this run's archive directory
+	state    *state
+	prev     *state // the archive state of the export being updated (incremental)
+	prevDir  string
+	mu       sync.Mutex // guards warnings and activeDays
+	warnings []string
+
+	// activeDays are the dates (YYYYMMDD) on which moves or sleeps recorded
+	// anything: the days a per-date endpoint (mood) is asked about when no
+	// --since is given. Ready when activeDaysReady is closed.
+	activeDays      []string
+	activeDaysReady chan struct{}
+}
+
+func (r *run) warn(format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	r.mu.Lock()
+	r.warnings = append(r.warnings, msg)
+	r.mu.Unlock()
+	r.cfg.Logger.Warn(msg)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Phase(string)            {}
+func (nopObserver) Start(string)            {}
+func (nopObserver) Page(string, int)        {}
+func (nopObserver) Skip(string, string)     {}
+func (nopObserver) Done(string, int, error) {}

@@ -1,0 +1,439 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/fetch/archive"
+)
+
+// fetchAll reads every selected endpoint into the run's archive.
+func (r *run) fetchAll(ctx context.Context) error {
+	cfg := r.cfg
+	r.state = &state{Version: stateVersion, APIURL: cfg.APIURL, Endpoints: map[string]endpointState{}}
+	if !cfg.Since.IsZero() {
+		r.state.Since = &cfg.Since
+	}
+	if !cfg.Until.IsZero() {
+		r.state.Until = &cfg.Until
+	}
+	if cfg.Incremental {
+		if err := r.loadPrevious(); err != nil {
+			return err
+		}
+	}
+	cfg.Observer.Phase("fetch")
+	selected := map[string]bool{}
+	for _, ep := range cfg.Endpoints {
+		selected[ep.Name] = true
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(cfg.Client.Concurrency())
+	results := make(chan endpointResult, len(cfg.Endpoints))
+	var days sync.WaitGroup // moves and sleeps, which tell the active days
+	daySet := map[string]bool{}
+	r.activeDaysReady = make(chan struct{})
+	for _, ep := range cfg.Endpoints {
+		if ep.Name == "moves" || ep.Name == "sleeps" {
+			days.Add(1)
+		}
+	}
+	go func() {
+		days.Wait()
+		for d := range daySet {
+			r.activeDays = append(r.activeDays, d)
+		}
+		slices.Sort(r.activeDays)
+		close(r.activeDaysReady)
+	}()
+	for _, ep := range cfg.Endpoints {
+		if ep.Parent != "" {
+			continue // fetched with its parent, which knows the parents' xids
+		}
+		tellsDays := ep.Name == "moves" || ep.Name == "sleeps"
+		var ticks *fetch.Endpoint
+		if ep.Ticks != "" && selected[ep.Ticks] {
+			t, _ := fetch.Lookup(ep.Ticks)
+			ticks = &t
+		}
+		g.Go(func() error {
+			if tellsDays {
+				defer days.Done()
+			}
+			res, err := r.fetchEndpoint(gctx, ep, ticks)
+			if err != nil {
+				return err
+			}
+			if tellsDays {
+				r.mu.Lock()
+				for _, d := range res.dates {
+					daySet[d] = true
+				}
+				r.mu.Unlock()
+			}
+			results <- res
+			return nil
+		})
+	}
+	err := g.Wait()
+	close(results)
+	if err != nil {
+		return err
+	}
+	for res := range results {
+		for name, st := range res.states {
+			r.state.Endpoints[name] = st
+		}
+		if r.state.UserXID == "" && res.userXID != "" {
+			r.state.UserXID = res.userXID
+		}
+		if res.userXID != "" && res.userXID != r.state.UserXID {
+			return fmt.Errorf("the server answered for two users (%s and %s) in one run", r.state.UserXID, res.userXID)
+		}
+	}
+	if r.prev != nil && r.prev.UserXID != "" && r.state.UserXID != "" && r.prev.UserXID != r.state.UserXID {
+		return fmt.Errorf("%s holds the export of user %s, but this login is user %s: export into another --out",
+			r.out.path, r.prev.UserXID, r.state.UserXID)
+	}
+	return writeState(r.raw, r.state)
+}
+
+// endpointResult is what fetching one endpoint (and its ticks) learned.
+type endpointResult struct {
+	userXID string
+	states  map[string]endpointState
+	dates   []string // the items' dates, YYYYMMDD
+}
+
+// loadPrevious reads the archive state of the export being updated.
+func (r *run) loadPrevious() error {
+	dir := filepath.Join(r.out.path, rawDir)
+	prev, err := readState(dir)
+	if err != nil {
+		return fmt.Errorf("incremental: %w", err)
+	}
+	switch {
+	case prev == nil:
+		r.warn("incremental: %s has no earlier export, so this run fetches everything", r.out.path)
+	case prev.Version != stateVersion:
+		r.warn("incremental: the archive in %s is of another version, so this run fetches everything", dir)
+	case prev.APIURL != r.cfg.APIURL:
+		return fmt.Errorf("incremental: %s was exported from %s, not %s: export into another --out", r.out.path, prev.APIURL, r.cfg.APIURL)
+	default:
+		r.prev, r.prevDir = prev, dir
+	}
+	return nil
+}
+
+func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch.Endpoint) (endpointResult, error) {
+	obs := r.cfg.Observer
+	obs.Start(ep.Name)
+	res := endpointResult{states: map[string]endpointState{}}
+	items, xid, err := r.read(ctx, ep)
+	if fetch.IsForbidden(err) {
+		reason := fmt.Sprintf("skipped %s: the login does not allow it (needs scope %v): %v", ep.Name, ep.Scopes, errors.Unwrap(err))
+		r.warn("%s", reason)
+		obs.Skip(ep.Name, reason)
+		res.states[ep.Name] = endpointState{Skipped: reason, FetchedAt: r.cfg.Now()}
+		return res, nil
+	}
+	if err != nil {
+		obs.Done(ep.Name, 0, err)
+		return res, err
+	}
+	res.userXID = xid
+	merged, changed, err := r.merge(ep, items)
+	if err != nil {
+		obs.Done(ep.Name, 0, err)
+		return res, err
+	}
+	if ep.DetailPath != "" {
+		if err := r.details(ctx, ep, merged, changed); err != nil {
+			obs.Done(ep.Name, 0, err)
+			return res, err
+		}
+	}
+	if err := r.writeItems(ep.Name, merged); err != nil {
+		return res, err
+	}
+	st := endpointState{Items: len(merged), FetchedAt: r.cfg.Now()}
+	for _, it := range merged {
+		st.HighWater = max(st.HighWater, it.updated)
+		if it.date > 0 {
+			res.dates = append(res.dates, strconv.FormatInt(it.date, 10))
+		}
+		if ep.Kind == fetch.PerDate {
+			st.LastDate = max(st.LastDate, int(it.date))
+		}
+	}
+	res.states[ep.Name] = st
+	obs.Done(ep.Name, len(merged), nil)
+	if ticks != nil {
+		obs.Start(ticks.Name)
+		n, err := r.fetchTicks(ctx, ep, *ticks, merged, changed)
+		obs.Done(ticks.Name, n, err)
+		if err != nil {
+			return res, err
+		}
+		res.states[ticks.Name] = endpointState{Items: n, FetchedAt: r.cfg.Now()}
+	}
+	return res, nil
+}
+
+// read fetches what the API holds for ep, as items.
+func (r *run) read(ctx context.Context, ep fetch.Endpoint) ([]item, string, error) {
+	switch ep.Kind {
+	case fetch.Collection:
+		return r.readCollection(ctx, ep)
+	case fetch.Object:
+		data, xid, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, nil)
+		if err != nil {
+			return nil, "", err
+		}
+		it, err := r.newItem(ep, 1, data)
+		r.cfg.Observer.Page(ep.Name, 1)
+		return []item{it}, xid, err
+	case fetch.List:
+		data, xid, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, url.Values{"start_time": {"0"}})
+		if err != nil {
+			return nil, "", err
+		}
+		var list []json.RawMessage
+		if err := json.Unmarshal(data, &list); err != nil {
+			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: 1, URL: ep.Path, Err: fmt.Errorf("data is not a list: %w", err)}
+		}
+		items, err := r.newItems(ep, 1, list)
+		r.cfg.Observer.Page(ep.Name, len(items))
+		return items, xid, err
+	case fetch.Trends:
+		return r.readTrends(ctx, ep)
+	case fetch.PerDate:
+		return r.readPerDate(ctx, ep)
+	}
+	return nil, "", fmt.Errorf("%s: unknown endpoint kind %d", ep.Name, ep.Kind)
+}
+
+func (r *run) readCollection(ctx context.Context, ep fetch.Endpoint) ([]item, string, error) {
+	q := url.Values{"limit": {strconv.Itoa(r.cfg.PageSize)}}
+	if ep.TimeRange {
+		q.Set("start_time", strconv.FormatInt(r.startTime(), 10))
+		q.Set("end_time", strconv.FormatInt(r.endTime(), 10))
+		if hw := r.prevHighWater(ep.Name); hw > 0 {
+			// One second of overlap: an item updated in the same second as
+			// the last run's newest is fetched again rather than missed.
+			q.Set("updated_after", strconv.FormatInt(hw-1, 10))
+		}
+	}
+	var items []item
+	var xid string
+	err := r.cfg.Client.Pages(ctx, ep.Name, ep.Path, q, func(p fetch.Page) error {
+		got, err := r.newItems(ep, p.Number, p.Items)
+		if err != nil {
+			return err
+		}
+		items = append(items, got...)
+		if xid == "" {
+			xid = p.UserXID
+		}
+		r.cfg.Observer.Page(ep.Name, len(p.Items))
+		return nil
+	})
+	return items, xid, err
+}
+
+func (r *run) newItems(ep fetch.Endpoint, page int, raws []json.RawMessage) ([]item, error) {
+	items := make([]item, 0, len(raws))
+	for _, raw := range raws {
+		it, err := r.newItem(ep, page, raw)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+func (r *run) newItem(ep fetch.Endpoint, page int, raw json.RawMessage) (item, error) {
+	raw, err := fetch.Compact(raw)
+	if err == nil {
+		var it item
+		if it, err = parseItem(raw); err == nil {
+			return it, nil
+		}
+	}
+	return item{}, &fetch.PageError{Endpoint: ep.Name, Page: page, URL: ep.Path, Err: err}
+}
+
+// startTime is the start_time of ranged requests. Without --since it is 1,
+// not 0: a server may take 0 for "not given" and ignore updated_after.
+func (r *run) startTime() int64 {
+	if r.cfg.Since.IsZero() {
+		return 1
+	}
+	return r.cfg.Since.Unix()
+}
+
+// endTime is the end_time of ranged requests: the end of --until's day, or
+// a day past now so no time-zone edge drops today's items.
+func (r *run) endTime() int64 {
+	if r.cfg.Until.IsZero() {
+		return r.cfg.Now().Add(24 * time.Hour).Unix()
+	}
+	return r.cfg.Until.Add(24*time.Hour).Unix() - 1
+}
+
+func (r *run) prevHighWater(endpoint string) int64 {
+	if r.prev == nil {
+		return 0
+	}
+	return r.prev.Endpoints[endpoint].HighWater
+}
+
+// merge puts the fetched items together with what the previous archive holds
+// (incremental runs), drops repeats of an xid (a changed item replaces its
+// older version; a server that repeats an item across pages is not
+// believed twice) and sorts by time, then xid. changed lists the xids that
+// were new or different, whose details and ticks must be fetched.
+func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool, error) {
+	byXID := map[string]int{}
+	var out []item
+	add := func(it item) bool {
+		key := it.xid
+		if key == "" {
+			if ep.Kind != fetch.Trends {
+				out = append(out, it)
+				return true
+			}
+			key = "date:" + strconv.FormatInt(it.time, 10)
+		}
+		if i, ok := byXID[key]; ok {
+			if it.updated < out[i].updated {
+				return false
+			}
+			out[i] = it
+			return true
+		}
+		byXID[key] = len(out)
+		out = append(out, it)
+		return true
+	}
+	var previous map[string]item
+	if r.prev != nil && ep.TimeRange && r.prev.Endpoints[ep.Name].Skipped == "" {
+		previous = map[string]item{}
+		err := archive.Each(archive.Path(r.prevDir, ep.Name), func(line []byte) error {
+			it, err := parseItem(bytes.Clone(line))
+			if err != nil {
+				return err
+			}
+			add(it)
+			previous[it.xid] = it
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%s: previous archive: %w", ep.Name, err)
+		}
+	}
+	changed := map[string]bool{}
+	for _, it := range fetched {
+		old, seen := previous[it.xid]
+		if seen && old.updated == it.updated {
+			continue // the overlap second: the archived (detailed) copy stays
+		}
+		if add(it) {
+			changed[it.xid] = true
+		}
+	}
+	slices.SortStableFunc(out, less)
+	return out, changed, nil
+}
+
+// details replaces each new or changed item by its detailed object
+// (GET meals/{xid} carries the food items).
+func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, changed map[string]bool) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.cfg.Client.Concurrency())
+	for i := range items {
+		if !changed[items[i].xid] || items[i].xid == "" {
+			continue
+		}
+		g.Go(func() error {
+			path := ep.DetailPath + "/" + url.PathEscape(items[i].xid)
+			data, _, err := r.cfg.Client.Get(gctx, ep.Name, path, nil)
+			if err != nil {
+				return err
+			}
+			it, err := r.newItem(ep, 1, data)
+			if err != nil {
+				return err
+			}
+			if it.xid != items[i].xid {
+				return fmt.Errorf("%s: GET %s answered with item %q", ep.Name, path, it.xid)
+			}
+			items[i] = it
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (r *run) writeItems(endpoint string, items []item) error {
+	w, err := archive.Create(archive.Path(r.raw, endpoint))
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if err := w.Write(it.raw); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// copyArchive brings the archive of an earlier export into this run
+// (--from-raw), by hard link where it can.
+func (r *run) copyArchive(from string) error {
+	st, err := readState(from)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return fmt.Errorf("--from-raw: %s holds no archive (no %s)", from, stateFile)
+	}
+	r.state = st
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return fmt.Errorf("--from-raw: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		src, dst := filepath.Join(from, e.Name()), filepath.Join(r.raw, e.Name())
+		if err := os.Link(src, dst); err == nil {
+			continue
+		}
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return fmt.Errorf("--from-raw: %w", err)
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			return fmt.Errorf("--from-raw: %w", err)
+		}
+	}
+	return nil
+}

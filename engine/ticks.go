@@ -1,0 +1,251 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"strconv"
+
+	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/fetch/archive"
+)
+
+// tickPageSize is the limit= of tick requests: a day of minute ticks is
+// 1,440, so most parents take one request.
+const tickPageSize = 1440
+
+// The archive of a tick endpoint holds one line per parent item, in the
+// parents' order: {"parent_xid":"X","items":[...ticks as the API sent them]}.
+var tickLinePrefix = []byte(`{"parent_xid":`)
+
+// fetchTicks writes the ticks of every parent into the archive, in the
+// parents' order. Parents that are new or changed are fetched, with up to
+// Concurrency requests in flight and a bounded number of finished groups
+// waiting to be written, so memory stays flat however many there are.
+// Unchanged parents keep the ticks of the previous archive.
+func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, parents []item, changed map[string]bool) (int, error) {
+	reuse, err := r.reusableTicks(ep, parents, changed)
+	if err != nil {
+		return 0, err
+	}
+	w, err := archive.Create(archive.Path(r.raw, ep.Name))
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type group struct {
+		done chan struct{}
+		line []byte
+		err  error
+	}
+	window := 2 * r.cfg.Client.Concurrency()
+	queue := make(chan *group, window)
+	go func() {
+		defer close(queue)
+		slots := make(chan struct{}, window) // bounds fetches running at once
+		for _, p := range parents {
+			if reuse[p.xid] {
+				continue
+			}
+			g := &group{done: make(chan struct{})}
+			select {
+			case queue <- g: // blocks while the writer lags: the memory bound
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			go func() {
+				defer func() { <-slots }()
+				g.line, g.err = r.tickGroup(ctx, parentEp, ep, p.xid)
+				close(g.done)
+			}()
+		}
+	}()
+
+	var old *archive.Reader
+	if len(reuse) > 0 {
+		if old, err = archive.Open(archive.Path(r.prevDir, ep.Name)); err != nil {
+			w.Abort()
+			return 0, err
+		}
+		defer old.Close()
+	}
+	ticks := 0
+	for _, p := range parents {
+		var line []byte
+		if reuse[p.xid] {
+			line, err = nextGroup(old, p.xid)
+		} else {
+			g, ok := <-queue
+			if !ok {
+				err = ctx.Err()
+			} else {
+				select {
+				case <-g.done:
+					line, err = g.line, g.err
+				case <-ctx.Done():
+					err = ctx.Err()
+				}
+			}
+		}
+		if err == nil {
+			err = w.Write(line)
+		}
+		if err != nil {
+			w.Abort()
+			return 0, err
+		}
+		n := countTicks(line)
+		ticks += n
+		r.cfg.Observer.Page(ep.Name, n)
+	}
+	return ticks, w.Close()
+}
+
+// tickGroup fetches every page of one parent's ticks into an archive line.
+func (r *run) tickGroup(ctx context.Context, parentEp, ep fetch.Endpoint, xid string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Write(tickLinePrefix)
+	q, _ := json.Marshal(xid)
+	buf.Write(q)
+	buf.WriteString(`,"items":[`)
+	n := 0
+	path := parentEp.TicksPath + "/" + url.PathEscape(xid) + "/ticks"
+	err := r.cfg.Client.Pages(ctx, ep.Name, path, url.Values{"limit": {strconv.Itoa(tickPageSize)}}, func(p fetch.Page) error {
+		for _, t := range p.Items {
+			t, err := fetch.Compact(t)
+			if err != nil {
+				return &fetch.PageError{Endpoint: ep.Name, Page: p.Number, URL: p.URL, Err: err}
+			}
+			if n > 0 {
+				buf.WriteByte(',')
+			}
+			buf.Write(t)
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ticks of %s %s: %w", parentEp.Name, xid, err)
+	}
+	buf.WriteString("]}")
+	return buf.Bytes(), nil
+}
+
+// reusableTicks decides which parents keep the ticks of the previous archive:
+// those unchanged whose group appears there in the same relative order (the
+// previous file is read once, front to back, while writing).
+func (r *run) reusableTicks(ep fetch.Endpoint, parents []item, changed map[string]bool) (map[string]bool, error) {
+	reuse := map[string]bool{}
+	if r.prev == nil || r.prev.Endpoints[ep.Name].FetchedAt.IsZero() {
+		return reuse, nil
+	}
+	pos := map[string]int{}
+	n := 0
+	err := archive.Each(archive.Path(r.prevDir, ep.Name), func(line []byte) error {
+		xid, err := groupXID(line)
+		if err != nil {
+			return err
+		}
+		pos[xid] = n
+		n++
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return reuse, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: previous archive: %w", ep.Name, err)
+	}
+	next := 0
+	for _, p := range parents {
+		if i, ok := pos[p.xid]; ok && !changed[p.xid] && i >= next {
+			reuse[p.xid] = true
+			next = i + 1
+		}
+	}
+	return reuse, nil
+}
+
+// nextGroup reads the previous archive forward to the group of xid.
+func nextGroup(old *archive.Reader, xid string) ([]byte, error) {
+	for {
+		line, err := old.Next()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("previous ticks archive has no group for %s", xid)
+		}
+		if err != nil {
+			return nil, err
+		}
+		got, err := groupXID(line)
+		if err != nil {
+			return nil, err
+		}
+		if got == xid {
+			return bytes.Clone(line), nil
+		}
+	}
+}
+
+// groupXID reads the parent xid at the front of a tick group line.
+func groupXID(line []byte) (string, error) {
+	rest, ok := bytes.CutPrefix(line, tickLinePrefix)
+	if !ok || len(rest) == 0 || rest[0] != '"' {
+		return "", fmt.Errorf("not a tick group: %.60s", line)
+	}
+	end := bytes.IndexByte(rest[1:], '"')
+	if end < 0 {
+		return "", fmt.Errorf("not a tick group: %.60s", line)
+	}
+	var xid string
+	if err := json.Unmarshal(rest[:end+2], &xid); err != nil {
+		return "", fmt.Errorf("tick group parent: %w", err)
+	}
+	return xid, nil
+}
+
+// countTicks counts the ticks of a group line without decoding them all:
+// each tick is an object directly inside the items array.
+func countTicks(line []byte) int {
+	i := bytes.Index(line, []byte(`"items":[`))
+	if i < 0 {
+		return 0
+	}
+	depth, n, inStr, esc := 0, 0, false, false
+	for _, c := range line[i+len(`"items":[`):] {
+		switch {
+		case esc:
+			esc = false
+		case inStr:
+			if c == '\\' {
+				esc = true
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			if depth == 0 {
+				n++
+			}
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		}
+	}
+	return n
+}
