@@ -58,11 +58,21 @@ func (r *run) readTrends(ctx context.Context, ep fetch.Endpoint) ([]item, string
 			return nil, xid, nil // no data at all
 		}
 	}
+	var active []time.Time
+	if end.Sub(first) > trendsWindow*24*time.Hour {
+		var err error
+		if active, err = r.activeTrendMonths(ctx, ep, first, end); err != nil {
+			return nil, "", err
+		}
+	}
 	var items []item
 	page := 0
 	for winEnd := end; !winEnd.Before(first); winEnd = winEnd.AddDate(0, 0, -trendsWindow) {
-		page++
 		days := min(trendsWindow, int(winEnd.Sub(first).Hours()/24)+1)
+		if active != nil && !anyNear(active, winEnd.AddDate(0, 0, 1-days), winEnd) {
+			continue
+		}
+		page++
 		q := url.Values{"end_date": {ymd(winEnd)}, "bucket_size": {"d"}, "num_buckets": {strconv.Itoa(days)}}
 		data, x, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, q)
 		if err != nil {
@@ -84,6 +94,64 @@ func (r *run) readTrends(ctx context.Context, ep fetch.Endpoint) ([]item, string
 		r.cfg.Observer.Page(ep.Name, len(got))
 	}
 	return items, xid, nil
+}
+
+// activeTrendMonths asks for monthly buckets from first to end, 100 per
+// request, and returns the labels of the months that hold any value. A
+// real account's data ends years before today (the service stopped), so
+// this spares the dozens of daily windows that would come back empty.
+func (r *run) activeTrendMonths(ctx context.Context, ep fetch.Endpoint, first, end time.Time) ([]time.Time, error) {
+	const perRequest = 100
+	active := []time.Time{}
+	for winEnd := end; !winEnd.Before(first); winEnd = winEnd.AddDate(0, -perRequest, 0) {
+		months := min(perRequest, (winEnd.Year()-first.Year())*12+int(winEnd.Month()-first.Month())+1)
+		q := url.Values{"end_date": {ymd(winEnd)}, "bucket_size": {"m"}, "num_buckets": {strconv.Itoa(months)}}
+		data, _, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, q)
+		if err != nil {
+			return nil, err
+		}
+		var t struct {
+			Data []json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(data, &t); err != nil {
+			return nil, &fetch.PageError{Endpoint: ep.Name, URL: ep.Path + "?" + q.Encode(),
+				Err: fmt.Errorf("not a trends object: %w", err)}
+		}
+		for _, b := range t.Data {
+			var pair []json.RawMessage
+			var label int64
+			var values map[string]json.RawMessage
+			if json.Unmarshal(b, &pair) != nil || len(pair) != 2 ||
+				json.Unmarshal(pair[0], &label) != nil || json.Unmarshal(pair[1], &values) != nil {
+				return nil, &fetch.PageError{Endpoint: ep.Name, URL: ep.Path + "?" + q.Encode(),
+					Err: fmt.Errorf("trends bucket is not [YYYYMMDD, {...}]: %.80s", b)}
+			}
+			day, err := parseYMD(label)
+			if err != nil {
+				return nil, &fetch.PageError{Endpoint: ep.Name, URL: ep.Path + "?" + q.Encode(),
+					Err: fmt.Errorf("trends bucket date %d: %w", label, err)}
+			}
+			for _, v := range values {
+				if string(v) != "null" {
+					active = append(active, day)
+					break
+				}
+			}
+		}
+	}
+	return active, nil
+}
+
+// anyNear reports whether a month labelled at one of days can overlap
+// [from, to]. A label may be a month's first or last day, so each counts
+// for a month either side.
+func anyNear(days []time.Time, from, to time.Time) bool {
+	for _, d := range days {
+		if !d.Before(from.AddDate(0, 0, -31)) && !d.After(to.AddDate(0, 0, 31)) {
+			return true
+		}
+	}
+	return false
 }
 
 // readPerDate reads an endpoint that answers one day at a time (mood): one

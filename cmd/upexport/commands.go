@@ -4,7 +4,7 @@ import "github.com/urfave/cli/v2"
 
 // commands lists every subcommand; each lives in its own file.
 func commands() []*cli.Command {
-	return []*cli.Command{
+	cmds := []*cli.Command{
 		exportCommand(),
 		loginCommand(),
 		logoutCommand(),
@@ -12,5 +12,22 @@ func commands() []*cli.Command {
 		endpointsCommand(),
 		schemaCommand(),
 		demoServerCommand(),
+	}
+	for _, c := range cmds {
+		withUsageExit(c)
+	}
+	return cmds
+}
+
+// withUsageExit makes a bad flag of c or its subcommands exit with code 2;
+// urfave/cli reports it as a plain error otherwise.
+func withUsageExit(c *cli.Command) {
+	if c.OnUsageError == nil {
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return cli.Exit(err.Error(), exitUsage)
+		}
+	}
+	for _, sub := range c.Subcommands {
+		withUsageExit(sub)
 	}
 }

@@ -1,13 +1,63 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/schema"
+)
 
 func endpointsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "endpoints",
-		Usage: "(being built)",
-		Action: func(*cli.Context) error {
-			return cli.Exit("upexport endpoints: not built yet", exitFailure)
+		Usage: "list the endpoints export reads, the scope each needs and the tables each feeds",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+		Action: func(c *cli.Context) error {
+			type row struct {
+				Name   string   `json:"name"`
+				Path   string   `json:"path"`
+				Scopes []string `json:"scopes"`
+				Tables []string `json:"tables"`
+				Ticks  bool     `json:"ticks_only,omitempty"`
+				Doc    string   `json:"description"`
+			}
+			var rows []row
+			for _, ep := range fetch.Catalog() {
+				r := row{Name: ep.Name, Path: ep.Path, Scopes: ep.Scopes, Doc: ep.Doc, Ticks: ep.Parent != ""}
+				if r.Path == "" {
+					if p, ok := fetch.Lookup(ep.Parent); ok {
+						r.Path = p.TicksPath + "/{xid}/ticks"
+					}
+				}
+				for _, t := range schema.Tables(ep.Name) {
+					r.Tables = append(r.Tables, t.Name)
+				}
+				rows = append(rows, r)
+			}
+			if c.Bool("json") {
+				enc := json.NewEncoder(c.App.Writer)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			}
+			tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ENDPOINT\tPATH\tSCOPES\tTABLES")
+			for _, r := range rows {
+				scopes := strings.Join(r.Scopes, "+")
+				if scopes == "" {
+					scopes = "-"
+				}
+				name := r.Name
+				if r.Ticks {
+					name += " (--ticks)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, r.Path, scopes, strings.Join(r.Tables, ", "))
+			}
+			return tw.Flush()
 		},
 	}
 }

@@ -1,13 +1,400 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/upexport/upexport/engine"
+	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/schema"
+)
 
 func exportCommand() *cli.Command {
+	const (
+		catWhat   = "What to export"
+		catOutput = "Output"
+		catFetch  = "Fetching"
+		catDemo   = "Demo"
+		catLog    = "Logging"
+	)
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "parquet", EnvVars: []string{"UPEXPORT_FORMAT"}, Category: catOutput,
+			Usage: "file format: parquet, csv or xlsx", Action: oneOf("format", "parquet", "csv", "xlsx")},
+		&cli.PathFlag{Name: "out", Aliases: []string{"o"}, Value: "up-export", EnvVars: []string{"UPEXPORT_OUT"}, Category: catOutput,
+			Usage: "export directory; replaced as a whole, atomically, when the run succeeds"},
+		&cli.BoolFlag{Name: "force", EnvVars: []string{"UPEXPORT_FORCE"}, Category: catOutput,
+			Usage: "write into --out even if it holds something that is not an export (its contents are kept aside)"},
+		&cli.StringFlag{Name: "compression", EnvVars: []string{"UPEXPORT_COMPRESSION"}, Category: catOutput,
+			Usage: "parquet codec: zstd (default), snappy, gzip or none", Action: oneOf("compression", "zstd", "snappy", "gzip", "none")},
+		&cli.StringFlag{Name: "partition-by", EnvVars: []string{"UPEXPORT_PARTITION_BY"}, Category: catOutput,
+			Usage: "write each table as hive-style year=/month= directories (parquet, csv): year or month", Action: oneOf("partition-by", "year", "month")},
+		&cli.BoolFlag{Name: "csv-bom", EnvVars: []string{"UPEXPORT_CSV_BOM"}, Category: catOutput, Usage: "start CSV files with a UTF-8 BOM, for Excel on Windows"},
+		&cli.BoolFlag{Name: "gzip", EnvVars: []string{"UPEXPORT_GZIP"}, Category: catOutput, Usage: "gzip CSV files (.csv.gz)"},
+		&cli.StringFlag{Name: "since", EnvVars: []string{"UPEXPORT_SINCE"}, Category: catWhat, Usage: "first day to export, YYYY-MM-DD (UTC)"},
+		&cli.StringFlag{Name: "until", EnvVars: []string{"UPEXPORT_UNTIL"}, Category: catWhat, Usage: "last day to export, YYYY-MM-DD (UTC), inclusive"},
+		&cli.StringFlag{Name: "endpoints", EnvVars: []string{"UPEXPORT_ENDPOINTS"}, Category: catWhat,
+			Usage: "comma-separated endpoints to export (default: every readable one; see 'upexport endpoints')"},
+		&cli.BoolFlag{Name: "ticks", EnvVars: []string{"UPEXPORT_TICKS"}, Category: catWhat,
+			Usage: "also export the minute ticks of moves, sleeps and workouts (one request per item: large)"},
+		&cli.BoolFlag{Name: "incremental", EnvVars: []string{"UPEXPORT_INCREMENTAL"}, Category: catWhat,
+			Usage: "fetch only what changed since the last run into --out, and merge it in"},
+		&cli.PathFlag{Name: "from-raw", EnvVars: []string{"UPEXPORT_FROM_RAW"}, Category: catWhat,
+			Usage: "re-export the raw archive of an earlier export directory, without fetching"},
+		&cli.BoolFlag{Name: "strict-schema", EnvVars: []string{"UPEXPORT_STRICT_SCHEMA"}, Category: catWhat,
+			Usage: "fail on fields the schema does not declare, instead of exporting them as extra columns"},
+		&cli.BoolFlag{Name: "lenient", EnvVars: []string{"UPEXPORT_LENIENT"}, Category: catWhat,
+			Usage: "export a value that contradicts its column's type as null, with a warning, instead of failing"},
+		&cli.IntFlag{Name: "concurrency", Value: 4, EnvVars: []string{"UPEXPORT_CONCURRENCY"}, Category: catFetch,
+			Usage: "requests in flight at once, across endpoints and tick fan-out", Action: atLeast("concurrency", 1)},
+		&cli.Float64Flag{Name: "rate", EnvVars: []string{"UPEXPORT_RATE"}, Category: catFetch, Usage: "at most this many requests per second (0: no limit)",
+			Action: func(_ *cli.Context, v float64) error {
+				if v < 0 {
+					return usageErrorf("invalid --rate %v: must be 0 or more", v)
+				}
+				return nil
+			}},
+		&cli.IntFlag{Name: "retries", Value: 5, EnvVars: []string{"UPEXPORT_RETRIES"}, Category: catFetch,
+			Usage: "tries again after 429, 5xx and cut connections, with backoff; 0 for none", Action: atLeast("retries", 0)},
+		&cli.IntFlag{Name: "page-size", Value: 100, EnvVars: []string{"UPEXPORT_PAGE_SIZE"}, Category: catFetch,
+			Usage: "items asked for per page (limit=)", Action: atLeast("page-size", 1)},
+		&cli.IntFlag{Name: "max-pages", Value: 1_000_000, EnvVars: []string{"UPEXPORT_MAX_PAGES"}, Category: catFetch,
+			Usage: "stop an endpoint that pages on past this many pages", Action: atLeast("max-pages", 1)},
+		&cli.BoolFlag{Name: "demo", EnvVars: []string{"UPEXPORT_DEMO"}, Category: catDemo,
+			Usage: "export from the built-in demo server, started on a free loopback port: no account and no network needed"},
+		&cli.IntFlag{Name: "demo-days", Value: 90, EnvVars: []string{"UPEXPORT_DEMO_DAYS"}, Category: catDemo, Usage: "days of history the demo server makes up", Action: atLeast("demo-days", 1)},
+		&cli.Int64Flag{Name: "demo-seed", Value: 1, EnvVars: []string{"UPEXPORT_DEMO_SEED"}, Category: catDemo, Usage: "seed of the demo data"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"UPEXPORT_QUIET"}, Category: catLog, Usage: "print only warnings and errors"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: []string{"UPEXPORT_VERBOSE"}, Category: catLog, Usage: "log every request and retry (never a token)"},
+		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"UPEXPORT_LOG_FORMAT"}, Category: catLog,
+			Usage: "log lines as text or json", Action: oneOf("log-format", "text", "json")},
+	}
 	return &cli.Command{
 		Name:  "export",
-		Usage: "(being built)",
-		Action: func(*cli.Context) error {
-			return cli.Exit("upexport export: not built yet", exitFailure)
+		Usage: "fetch every endpoint and write typed tables as Parquet, CSV or XLSX",
+		UsageText: "upexport export --demo --out ./up-export\n" +
+			"upexport export --format csv --out ./up --since 2015-01-01 --until 2015-12-31\n" +
+			"upexport export --incremental --ticks --out ./up      (scheduled runs)",
+		Description: "Fetches every readable endpoint (or --endpoints), keeps the fetched items in OUT/.raw,\n" +
+			"flattens them into typed tables and writes them with a manifest.json. Everything is written\n" +
+			"into a temporary directory that replaces OUT only when the run succeeds.\n\n" + exitCodesHelp,
+		Flags:  append(flags, providerFlags()...),
+		Action: runExport,
+	}
+}
+
+func runExport(c *cli.Context) error {
+	ctx := c.Context
+	if c.Args().Present() {
+		return usageErrorf("export takes no arguments (got %q): flags go before them", c.Args().Slice())
+	}
+	log := newLogger(c)
+	since, err := dateFlag(c, "since")
+	if err != nil {
+		return err
+	}
+	until, err := dateFlag(c, "until")
+	if err != nil {
+		return err
+	}
+	if !since.IsZero() && !until.IsZero() && until.Before(since) {
+		return usageErrorf("--until %s is before --since %s", c.String("until"), c.String("since"))
+	}
+	eps, err := fetch.Select(strings.Split(c.String("endpoints"), ","), c.Bool("ticks"))
+	if err != nil {
+		return usageError{fmt.Errorf("--endpoints: %w", err)}
+	}
+	if c.IsSet("from-raw") && (c.Bool("demo") || c.Bool("incremental")) {
+		return usageErrorf("--from-raw re-exports an archive: it cannot be combined with --demo or --incremental")
+	}
+
+	progress := newProgress(c, log)
+	closeProgress := sync.OnceFunc(progress.Close) // before the summary, and on every return
+	defer closeProgress()
+
+	cfg := engine.Config{
+		Out:         c.Path("out"),
+		FromRaw:     c.Path("from-raw"),
+		Since:       since,
+		Until:       until,
+		Incremental: c.Bool("incremental"),
+		Force:       c.Bool("force"),
+		PageSize:    c.Int("page-size"),
+		Export: export.Options{
+			Format:      export.Format(c.String("format")),
+			Compression: c.String("compression"),
+			PartitionBy: c.String("partition-by"),
+			CSVBOM:      c.Bool("csv-bom"),
+			Gzip:        c.Bool("gzip"),
 		},
+		Schema:      schema.Options{StrictSchema: c.Bool("strict-schema"), Lenient: c.Bool("lenient")},
+		ToolVersion: version,
+		Observer:    progress,
+		Logger:      log,
+	}
+	if c.IsSet("endpoints") || cfg.FromRaw == "" {
+		cfg.Endpoints = eps
+	}
+	if cfg.FromRaw == "" {
+		var hc *http.Client
+		var p auth.Provider
+		var granted []string
+		if c.Bool("demo") {
+			stop, sess, err := startDemo(c, log)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			hc, p = sess.Client(), sess.Provider()
+			granted = sessionScopes(ctx, sess)
+			cfg.Provider = "demo"
+		} else {
+			sess, err := sessionFromFlags(c)
+			if err != nil {
+				return err
+			}
+			hc, p = sess.Client(), sess.Provider()
+			granted = sessionScopes(ctx, sess)
+			cfg.Provider = p.TokenURL
+		}
+		cfg.APIURL = p.APIURL
+		cfg.Endpoints = allowed(cfg.Endpoints, granted, progress, log)
+		cfg.Client, err = fetch.NewClient(fetch.Options{
+			HTTPClient:  hc,
+			APIURL:      p.APIURL,
+			Concurrency: c.Int("concurrency"),
+			Rate:        c.Float64("rate"),
+			Retries:     retriesFlag(c),
+			MaxPages:    c.Int("max-pages"),
+			Logger:      log,
+			OnRetry:     progress.Retry,
+		})
+		if err != nil {
+			return usageError{err}
+		}
+	}
+	res, err := engine.Run(ctx, cfg)
+	closeProgress()
+	if err != nil {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return cli.Exit("interrupted: the previous export in "+cfg.Out+" is untouched", exitInterrupted)
+		}
+		if errors.Is(err, engine.ErrNotExport) {
+			return usageError{err}
+		}
+		return err
+	}
+	if !c.Bool("quiet") {
+		printSummary(c.App.ErrWriter, res)
+	}
+	return nil
+}
+
+// startDemo runs the demo server on a free loopback port and logs in to it
+// through the real loopback flow, with the server approving by itself. The
+// token lives in memory only.
+func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Session, err error) {
+	ctx := c.Context
+	srv, err := upserver.New(upserver.Config{Seed: c.Int64("demo-seed"), Days: c.Int("demo-days"), AutoApprove: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo server: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo server: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	stop = func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+	}
+	info := srv.Info("http://" + ln.Addr().String())
+	p := auth.Provider{
+		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
+		RevokeURL: info.RevokeURL, Issuer: info.BaseURL, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
+		Scopes: auth.JawboneProvider().Scopes,
+	}
+	log.Info("demo server", "url", info.BaseURL)
+	tok, err := auth.LoginLoopback(ctx, p, auth.LoopbackOptions{
+		OpenURL: auth.HTTPOpener(nil),
+		Timeout: 30 * time.Second,
+		Logf:    func(f string, a ...any) { log.Debug(fmt.Sprintf(f, a...)) },
+	})
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("demo login: %w", err)
+	}
+	sess, err = auth.NewSession(ctx, p, auth.NewMemoryStore(tok))
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("demo login: %w", err)
+	}
+	return stop, sess, nil
+}
+
+// sessionScopes are the scopes the server granted, or nil when it did not
+// say (the real API's token response had no scope).
+func sessionScopes(ctx context.Context, s *auth.Session) []string {
+	tok, err := s.Store().Load(ctx)
+	if err != nil || tok == nil {
+		return nil
+	}
+	return auth.Scopes(tok)
+}
+
+// allowed drops the endpoints the granted scopes do not cover, with one
+// warning each. Endpoints the server forbids anyway are skipped by the
+// engine with the same warning.
+func allowed(eps []fetch.Endpoint, granted []string, obs interface{ Skip(string, string) }, log *slog.Logger) []fetch.Endpoint {
+	if len(granted) == 0 {
+		return eps
+	}
+	set := map[string]bool{}
+	for _, s := range granted {
+		set[s] = true
+	}
+	var out []fetch.Endpoint
+	for _, ep := range eps {
+		if ep.Allowed(set) {
+			out = append(out, ep)
+			continue
+		}
+		reason := fmt.Sprintf("skipped %s: the login does not allow it (needs scope %s; log in again with --scopes)", ep.Name, strings.Join(ep.Scopes, " and "))
+		log.Warn(reason)
+		obs.Skip(ep.Name, reason)
+	}
+	return out
+}
+
+func retriesFlag(c *cli.Context) int {
+	if n := c.Int("retries"); n > 0 {
+		return n
+	}
+	return -1 // fetch.Options: negative is none, 0 the default
+}
+
+func printSummary(w io.Writer, res *engine.Result) {
+	var rows int64
+	files := map[string]bool{}
+	var bytes int64
+	for _, t := range res.Tables {
+		rows += t.Rows
+		for _, f := range t.Files {
+			if !files[f.Path] {
+				files[f.Path] = true
+				bytes += f.Size
+			}
+		}
+	}
+	fmt.Fprintf(w, "exported %d tables, %d rows, %d files (%s) into %s\n", len(res.Tables), rows, len(files), humanBytes(bytes), res.Dir)
+	fmt.Fprintf(w, "%d requests, %d retries, %s fetched, %s\n", res.Requests, res.Retries, humanBytes(res.Bytes), res.Elapsed.Round(time.Millisecond))
+	if n := len(res.Warnings); n > 0 {
+		fmt.Fprintf(w, "%d warnings (logged above, and kept in manifest.json)\n", n)
+	}
+	if res.KeptAside != "" {
+		fmt.Fprintf(w, "what %s held before was moved to %s\n", res.Dir, res.KeptAside)
+	}
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// progressDisplay is a live display on a terminal or plain log lines.
+type progressDisplay interface {
+	engine.Observer
+	Retry(endpoint string, err error, wait time.Duration)
+	Close()
+}
+
+func newProgress(c *cli.Context, log *slog.Logger) progressDisplay {
+	if c.Bool("quiet") {
+		return quietProgress{}
+	}
+	if f, ok := c.App.ErrWriter.(*os.File); ok && term.IsTerminal(int(f.Fd())) && c.String("log-format") == "text" && !c.Bool("verbose") {
+		return newBarProgress(c.Context, f)
+	}
+	return newLineProgress(log, 5*time.Second)
+}
+
+type quietProgress struct{}
+
+func (quietProgress) Phase(string)                       {}
+func (quietProgress) Start(string)                       {}
+func (quietProgress) Page(string, int)                   {}
+func (quietProgress) Skip(string, string)                {}
+func (quietProgress) Done(string, int, error)            {}
+func (quietProgress) Retry(string, error, time.Duration) {}
+func (quietProgress) Close()                             {}
+
+func newLogger(c *cli.Context) *slog.Logger {
+	level := slog.LevelInfo
+	switch {
+	case c.Bool("quiet"):
+		level = slog.LevelWarn
+	case c.Bool("verbose"):
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.String("log-format") == "json" {
+		return slog.New(slog.NewJSONHandler(c.App.ErrWriter, opts))
+	}
+	return slog.New(slog.NewTextHandler(c.App.ErrWriter, opts))
+}
+
+func dateFlag(c *cli.Context, name string) (time.Time, error) {
+	v := strings.TrimSpace(c.String(name))
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, usageErrorf("invalid --%s %q: want a date like 2015-01-31", name, v)
+	}
+	return t, nil
+}
+
+func oneOf(name string, allowed ...string) func(*cli.Context, string) error {
+	return func(_ *cli.Context, v string) error {
+		for _, a := range allowed {
+			if v == a {
+				return nil
+			}
+		}
+		return usageErrorf("invalid --%s %q: use %s", name, v, strings.Join(allowed, ", "))
+	}
+}
+
+func atLeast(name string, min int) func(*cli.Context, int) error {
+	return func(_ *cli.Context, v int) error {
+		if v < min {
+			return usageErrorf("invalid --%s %d: must be at least %d", name, v, min)
+		}
+		return nil
 	}
 }

@@ -1,13 +1,59 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/upexport/upexport/fetch/auth"
+)
 
 func logoutCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "logout",
-		Usage: "(being built)",
-		Action: func(*cli.Context) error {
-			return cli.Exit("upexport logout: not built yet", exitFailure)
-		},
+		Name:   "logout",
+		Usage:  "revoke the token at the server (when it supports RFC 7009) and delete it from this machine",
+		Flags:  providerFlags(),
+		Action: runLogout,
 	}
+}
+
+func runLogout(c *cli.Context) error {
+	p, err := providerFromFlags(c)
+	if err != nil {
+		return err
+	}
+	store, err := fileStoreFromFlags(c, p)
+	if err != nil {
+		return err
+	}
+	ctx, stderr := c.Context, c.App.ErrWriter
+	tok, err := store.Load(ctx)
+	if errors.Is(err, auth.ErrNoToken) {
+		fmt.Fprintf(stderr, "not logged in (no token at %s)\n", store)
+		return nil
+	}
+	// An unreadable token (e.g. a file others could read) is still
+	// deleted, which is the safest thing to do with it.
+	if err != nil {
+		fmt.Fprintf(stderr, "warning: %v\n", err)
+		if err := store.Delete(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "deleted %s without revoking it at the server\n", store)
+		return nil
+	}
+	revokeErr := auth.Revoke(ctx, p, tok, nil)
+	if err := store.Delete(ctx); err != nil {
+		return err
+	}
+	switch {
+	case revokeErr != nil:
+		return fmt.Errorf("deleted the token at %s, but revoking it at the server failed; it may stay valid until it expires: %w", store, revokeErr)
+	case p.RevokeURL == "":
+		fmt.Fprintf(stderr, "deleted the token at %s (the provider has no revocation endpoint; the grant stays valid at the server until it expires)\n", store)
+	default:
+		fmt.Fprintf(stderr, "revoked the token at the server and deleted it from %s\n", store)
+	}
+	return nil
 }
