@@ -4,7 +4,10 @@
 // items into what earlier runs fetched.
 //
 // A file holds one JSON value per line, zstd-compressed: read one with
-// `zstdcat moves.jsonl.zst | jq .`.
+// `zstdcat moves.jsonl.zst | jq .`. Readers also accept the same lines
+// uncompressed, in a file named endpoint.jsonl (see Find), so an archive
+// can be unpacked once and shared with other tools (the benchmarks in
+// bench/ flatten the exact files DuckDB and pandas read).
 package archive
 
 import (
@@ -13,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -22,8 +26,32 @@ import (
 // Ext is the file name extension of archive files.
 const Ext = ".jsonl.zst"
 
+// PlainExt is the extension of an uncompressed archive file, which readers
+// accept in place of a compressed one.
+const PlainExt = ".jsonl"
+
 // Path is the archive file of an endpoint in dir.
 func Path(dir, endpoint string) string { return filepath.Join(dir, endpoint+Ext) }
+
+// Find is the archive file of an endpoint in dir to read: the compressed
+// one (Path) if it exists, else an uncompressed endpoint.jsonl. When
+// neither exists it returns Path and an error that satisfies
+// errors.Is(err, fs.ErrNotExist).
+func Find(dir, endpoint string) (string, error) {
+	path := Path(dir, endpoint)
+	_, err := os.Stat(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return path, err
+	}
+	plain := filepath.Join(dir, endpoint+PlainExt)
+	if _, perr := os.Stat(plain); perr == nil {
+		return plain, nil
+	}
+	return path, err
+}
+
+// zstdMagic starts every zstd frame.
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
 // Writer writes one archive file. It writes to a temporary name and
 // renames on Close, so a reader never sees a torn file.
@@ -102,20 +130,31 @@ func (w *Writer) Abort() {
 type Reader struct {
 	path string
 	f    *os.File
-	zr   *zstd.Decoder
+	zr   *zstd.Decoder // nil for an uncompressed file
 	br   *bufio.Reader
 	buf  []byte
 	line int
 }
 
-// Open opens the archive file at path. A missing file is an error that
-// satisfies errors.Is(err, fs.ErrNotExist).
+// Open opens the archive file at path: zstd-compressed JSON lines, or the
+// same lines uncompressed (told apart by the zstd magic number, not the
+// name). A missing file is an error that satisfies errors.Is(err,
+// fs.ErrNotExist).
 func Open(path string) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
-	zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	br := bufio.NewReaderSize(f, 256<<10)
+	head, err := br.Peek(len(zstdMagic))
+	if err != nil && !errors.Is(err, io.EOF) {
+		f.Close()
+		return nil, fmt.Errorf("archive %s: %w", path, err)
+	}
+	if !bytes.Equal(head, zstdMagic) {
+		return &Reader{path: path, f: f, br: br}, nil
+	}
+	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("archive %s: %w", path, err)
@@ -152,7 +191,9 @@ func (r *Reader) Line() int { return r.line }
 
 // Close releases the file.
 func (r *Reader) Close() error {
-	r.zr.Close()
+	if r.zr != nil {
+		r.zr.Close()
+	}
 	return r.f.Close()
 }
 

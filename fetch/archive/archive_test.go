@@ -63,3 +63,38 @@ func TestCutShort(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestPlain(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Find(dir, "moves"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Find in an empty dir: %v", err)
+	}
+	plain := filepath.Join(dir, "moves"+PlainExt)
+	if err := os.WriteFile(plain, []byte("{\"xid\":\"a\"}\n{\"xid\":\"b\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path, err := Find(dir, "moves")
+	if err != nil || path != plain {
+		t.Fatalf("Find = %q, %v; want %q", path, err, plain)
+	}
+	var got []string
+	if err := Each(path, func(l []byte) error { got = append(got, string(l)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != `{"xid":"a"},{"xid":"b"}` {
+		t.Fatalf("read %q", got)
+	}
+	// An empty plain file has no values.
+	empty := filepath.Join(dir, "x"+PlainExt)
+	os.WriteFile(empty, nil, 0o644)
+	if err := Each(empty, func([]byte) error { t.Fatal("a value in an empty file"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// The compressed file wins when both exist.
+	w, _ := Create(Path(dir, "moves"))
+	w.Write([]byte(`{"xid":"z"}`))
+	w.Close()
+	if path, _ := Find(dir, "moves"); path != Path(dir, "moves") {
+		t.Fatalf("Find = %q, want the compressed file", path)
+	}
+}
