@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/upexport/upexport/export"
@@ -27,9 +26,14 @@ func (r *run) build(ctx context.Context, start time.Time) ([]export.TableResult,
 	var sources []source
 	var all []*schema.Table
 	for _, ep := range r.endpointsToBuild() {
-		path := archive.Path(r.raw, ep.Name)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// The archive may be compressed (as fetched) or unpacked
+		// (endpoint.jsonl, from --from-raw of an unpacked archive).
+		path, err := archive.Find(r.raw, ep.Name)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue // skipped: not allowed by the login's scopes
+		}
+		if err != nil {
+			return nil, err
 		}
 		d := schema.NewDiscoverer(ep.Name, r.cfg.Schema)
 		if err := archive.Each(path, d.Item); err != nil {

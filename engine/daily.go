@@ -41,6 +41,13 @@ func (r *run) readTrends(ctx context.Context, ep fetch.Endpoint) ([]item, string
 	end := r.endDate()
 	first := r.cfg.Since
 	var xid string
+	if last := r.prevState(ep.Name).LastDate; last > 0 {
+		// Incremental: the archive holds the older buckets; ask again from
+		// a week before the last run's newest, as for mood.
+		if t, err := parseYMD(int64(last)); err == nil && t.AddDate(0, 0, -7).After(first) {
+			first = t.AddDate(0, 0, -7)
+		}
+	}
 	if first.IsZero() {
 		q := url.Values{"end_date": {ymd(end)}, "bucket_size": {"d"}, "num_buckets": {"1"}}
 		data, x, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, q)
@@ -165,7 +172,7 @@ func (r *run) readPerDate(ctx context.Context, ep fetch.Endpoint) ([]item, strin
 	if r.prev != nil {
 		// Days before the last run's last day, less a week for late edits,
 		// are kept from the archive (merge), not asked again.
-		if last := r.prev.Endpoints[ep.Name].LastDate; last > 0 {
+		if last := r.prevState(ep.Name).LastDate; last > 0 {
 			if t, err := parseYMD(int64(last)); err == nil {
 				cut := ymd(t.AddDate(0, 0, -7))
 				kept := dates[:0]

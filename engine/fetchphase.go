@@ -176,8 +176,14 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 		if it.date > 0 {
 			res.dates = append(res.dates, strconv.FormatInt(it.date, 10))
 		}
-		if ep.Kind == fetch.PerDate {
+		if it.updated == 0 {
+			st.LastCreated = max(st.LastCreated, it.time)
+		}
+		switch ep.Kind {
+		case fetch.PerDate:
 			st.LastDate = max(st.LastDate, int(it.date))
+		case fetch.Trends:
+			st.LastDate = max(st.LastDate, int(it.time))
 		}
 	}
 	res.states[ep.Name] = st
@@ -232,10 +238,17 @@ func (r *run) readCollection(ctx context.Context, ep fetch.Endpoint) ([]item, st
 	if ep.TimeRange {
 		q.Set("start_time", strconv.FormatInt(r.startTime(), 10))
 		q.Set("end_time", strconv.FormatInt(r.endTime(), 10))
-		if hw := r.prevHighWater(ep.Name); hw > 0 {
+		prev := r.prevState(ep.Name)
+		switch {
+		case prev.HighWater > 0:
 			// One second of overlap: an item updated in the same second as
 			// the last run's newest is fetched again rather than missed.
-			q.Set("updated_after", strconv.FormatInt(hw-1, 10))
+			q.Set("updated_after", strconv.FormatInt(prev.HighWater-1, 10))
+		case prev.LastCreated > 0:
+			// Items that are never updated (band events) have no
+			// time_updated to pass; ask again from a week before the newest,
+			// since a band syncs late, and let the merge drop repeats.
+			q.Set("start_time", strconv.FormatInt(max(r.startTime(), prev.LastCreated-lateSync), 10))
 		}
 	}
 	var items []item
@@ -296,11 +309,18 @@ func (r *run) endTime() int64 {
 	return r.cfg.Until.Add(24*time.Hour).Unix() - 1
 }
 
-func (r *run) prevHighWater(endpoint string) int64 {
+// lateSync is how far back an incremental run asks again for items that
+// carry no time_updated, and for per-day endpoints: a band that was out of
+// reach uploads its days late.
+const lateSync = 7 * 24 * 60 * 60
+
+// prevState is what the export being updated remembers of endpoint; zero
+// without one.
+func (r *run) prevState(endpoint string) endpointState {
 	if r.prev == nil {
-		return 0
+		return endpointState{}
 	}
-	return r.prev.Endpoints[endpoint].HighWater
+	return r.prev.Endpoints[endpoint]
 }
 
 // merge puts the fetched items together with what the previous archive holds
@@ -309,17 +329,22 @@ func (r *run) prevHighWater(endpoint string) int64 {
 // believed twice) and sorts by time, then xid. changed lists the xids that
 // were new or different, whose details and ticks must be fetched.
 func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool, error) {
+	// Items are known by xid; trends buckets, which have none, by date;
+	// other items without one (band events, never edited) by their content.
+	keyOf := func(it item) string {
+		switch {
+		case it.xid != "":
+			return it.xid
+		case ep.Kind == fetch.Trends:
+			return "date:" + strconv.FormatInt(it.time, 10)
+		default:
+			return "raw:" + string(it.raw)
+		}
+	}
 	byXID := map[string]int{}
 	var out []item
 	add := func(it item) bool {
-		key := it.xid
-		if key == "" {
-			if ep.Kind != fetch.Trends {
-				out = append(out, it)
-				return true
-			}
-			key = "date:" + strconv.FormatInt(it.time, 10)
-		}
+		key := keyOf(it)
 		if i, ok := byXID[key]; ok {
 			if it.updated < out[i].updated {
 				return false
@@ -332,7 +357,10 @@ func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool,
 		return true
 	}
 	var previous map[string]item
-	if r.prev != nil && ep.TimeRange && r.prev.Endpoints[ep.Name].Skipped == "" {
+	// Ranged and per-day endpoints are asked only for what is recent on an
+	// incremental run; the rest of their items come from the archive.
+	incremental := ep.TimeRange || ep.Kind == fetch.PerDate || ep.Kind == fetch.Trends
+	if r.prev != nil && incremental && r.prev.Endpoints[ep.Name].Skipped == "" {
 		previous = map[string]item{}
 		err := archive.Each(archive.Path(r.prevDir, ep.Name), func(line []byte) error {
 			it, err := parseItem(bytes.Clone(line))
@@ -340,7 +368,7 @@ func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool,
 				return err
 			}
 			add(it)
-			previous[it.xid] = it
+			previous[keyOf(it)] = it
 			return nil
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -349,8 +377,8 @@ func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool,
 	}
 	changed := map[string]bool{}
 	for _, it := range fetched {
-		old, seen := previous[it.xid]
-		if seen && old.updated == it.updated {
+		old, seen := previous[keyOf(it)]
+		if seen && old.updated == it.updated && ep.Kind != fetch.Trends {
 			continue // the overlap second: the archived (detailed) copy stays
 		}
 		if add(it) {

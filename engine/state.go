@@ -28,11 +28,14 @@ type state struct {
 }
 
 type endpointState struct {
-	Items     int       `json:"items"`
-	HighWater int64     `json:"high_water,omitempty"` // largest time_updated, epoch s
-	LastDate  int       `json:"last_date,omitempty"`  // mood: last date fetched, YYYYMMDD
-	Skipped   string    `json:"skipped,omitempty"`    // why nothing was fetched
-	FetchedAt time.Time `json:"fetched_at"`
+	Items     int   `json:"items"`
+	HighWater int64 `json:"high_water,omitempty"` // largest time_updated, epoch s
+	LastDate  int   `json:"last_date,omitempty"`  // mood, trends: last date fetched, YYYYMMDD
+	// LastCreated is the largest time_created of items without
+	// time_updated (band events), epoch s.
+	LastCreated int64     `json:"last_created,omitempty"`
+	Skipped     string    `json:"skipped,omitempty"` // why nothing was fetched
+	FetchedAt   time.Time `json:"fetched_at"`
 }
 
 const stateFile = "state.json"
