@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -162,6 +163,9 @@ func runExport(c *cli.Context) error {
 			hc, p = sess.Client(), sess.Provider()
 			granted = sessionScopes(ctx, sess)
 			cfg.Provider = "demo"
+			// The port changes every run; the seed and days name the data,
+			// so --incremental can follow an earlier --demo export.
+			cfg.APIURL = fmt.Sprintf("upexport-demo:seed=%d;days=%d", c.Int64("demo-seed"), c.Int("demo-days"))
 		} else {
 			sess, err := sessionFromFlags(c)
 			if err != nil {
@@ -171,7 +175,9 @@ func runExport(c *cli.Context) error {
 			granted = sessionScopes(ctx, sess)
 			cfg.Provider = p.TokenURL
 		}
-		cfg.APIURL = p.APIURL
+		if cfg.APIURL == "" {
+			cfg.APIURL = p.APIURL
+		}
 		cfg.Endpoints = allowed(cfg.Endpoints, granted, progress, log)
 		cfg.Client, err = fetch.NewClient(fetch.Options{
 			HTTPClient:  hc,
@@ -228,7 +234,7 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 	p := auth.Provider{
 		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.BaseURL, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
-		Scopes: auth.JawboneProvider().Scopes,
+		Scopes: catalogScopes(),
 	}
 	log.Info("demo server", "url", info.BaseURL)
 	tok, err := auth.LoginLoopback(ctx, p, auth.LoopbackOptions{
@@ -246,6 +252,20 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 		return nil, nil, fmt.Errorf("demo login: %w", err)
 	}
 	return stop, sess, nil
+}
+
+// catalogScopes are all the scopes the endpoint catalog can use: the demo
+// server grants every one of them.
+func catalogScopes() []string {
+	var out []string
+	for _, ep := range fetch.Catalog() {
+		for _, sc := range ep.Scopes {
+			if !slices.Contains(out, sc) {
+				out = append(out, sc)
+			}
+		}
+	}
+	return out
 }
 
 // sessionScopes are the scopes the server granted, or nil when it did not
