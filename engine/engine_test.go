@@ -49,7 +49,7 @@ func newDemo(t testing.TB, cfg upserver.Config, scopes []string) *demo {
 func (d *demo) config(t testing.TB, out string, endpoints []string, ticks bool) Config {
 	t.Helper()
 	hc := oauth2.NewClient(context.Background(), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: d.access}))
-	c, err := fetch.NewClient(fetch.Options{HTTPClient: hc, APIURL: d.info.APIURL, Concurrency: 4, MaxWait: 50 * time.Millisecond, Retries: 8})
+	c, err := fetch.NewClient(fetch.Options{HTTPClient: hc, APIURL: d.info.APIURL, Concurrency: 4, MaxWait: 50 * time.Millisecond, Retries: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,10 @@ func TestFaultsDoNotChangeTheFiles(t *testing.T) {
 	mustRun(t, clean.config(t, cleanOut, nil, true))
 
 	faulty := base
-	faulty.Faults = upserver.Faults{Every429: 3, Every500: 5, EveryDrop: 7}
+	// About 4 requests in 10 fail; with 20 retries a request that fails every
+	// try (the fault counter is shared across concurrent requests) is
+	// vanishingly rare.
+	faulty.Faults = upserver.Faults{Every429: 4, Every500: 7, EveryDrop: 11}
 	f := newDemo(t, faulty, allReadScopes)
 	faultOut := filepath.Join(t.TempDir(), "faulty")
 	res := mustRun(t, f.config(t, faultOut, nil, true))
