@@ -158,10 +158,11 @@ func TestFaultsDoNotChangeTheFiles(t *testing.T) {
 	mustRun(t, clean.config(t, cleanOut, nil, true))
 
 	faulty := base
-	// About 4 requests in 10 fail; with 20 retries a request that fails every
-	// try (the fault counter is shared across concurrent requests) is
+	// The faults: more than half of all requests fail. The fault
+	// counter is shared by concurrent requests, so a request's tries land on
+	// it at random; 20 retries make failing every one of them (0.54^21)
 	// vanishingly rare.
-	faulty.Faults = upserver.Faults{Every429: 4, Every500: 7, EveryDrop: 11}
+	faulty.Faults = upserver.Faults{Every429: 3, Every500: 5, EveryDrop: 7}
 	f := newDemo(t, faulty, allReadScopes)
 	faultOut := filepath.Join(t.TempDir(), "faulty")
 	res := mustRun(t, f.config(t, faultOut, nil, true))
