@@ -26,6 +26,11 @@ const (
 	XLSX    Format = "xlsx"
 )
 
+// DefaultRowGroupRows is DuckDB's row group size. Parquet writers buffer a
+// whole row group before writing it, so this bounds memory; readers still
+// get groups large enough to scan fast and to skip by their statistics.
+const DefaultRowGroupRows = 122880
+
 // Options control how a Sink writes. The zero value plus a Format is valid.
 type Options struct {
 	Format Format
@@ -39,7 +44,7 @@ type Options struct {
 	// CSVBOM starts each CSV file with a UTF-8 byte order mark, which Excel
 	// on Windows needs to read UTF-8. Gzip writes .csv.gz files.
 	CSVBOM, Gzip bool
-	// RowGroupRows caps Parquet row groups; default 1<<20.
+	// RowGroupRows caps Parquet row groups; 0 means DefaultRowGroupRows.
 	RowGroupRows int
 	// Provenance is shown on the XLSX About sheet (the manifest carries it
 	// for every format).
@@ -139,7 +144,7 @@ func NewSink(dir string, tables []*schema.Table, opts Options) (*Sink, error) {
 		opts.mem = memory.DefaultAllocator
 	}
 	if opts.RowGroupRows <= 0 {
-		opts.RowGroupRows = 1 << 20
+		opts.RowGroupRows = DefaultRowGroupRows
 	}
 	s := &Sink{
 		dir: dir, opts: opts, tables: tables,
