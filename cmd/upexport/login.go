@@ -43,11 +43,7 @@ func loginCommand() *cli.Command {
 }
 
 func runLogin(c *cli.Context) error {
-	p, err := providerFromFlags(c)
-	if err != nil {
-		return err
-	}
-	store, err := fileStoreFromFlags(c, p)
+	p, store, err := providerAndFile(c)
 	if err != nil {
 		return err
 	}

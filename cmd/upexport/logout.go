@@ -19,11 +19,7 @@ func logoutCommand() *cli.Command {
 }
 
 func runLogout(c *cli.Context) error {
-	p, err := providerFromFlags(c)
-	if err != nil {
-		return err
-	}
-	store, err := fileStoreFromFlags(c, p)
+	p, store, err := providerAndFile(c)
 	if err != nil {
 		return err
 	}

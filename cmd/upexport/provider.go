@@ -113,6 +113,17 @@ func fileStoreFromFlags(c *cli.Context, p auth.Provider) (*auth.FileStore, error
 	return auth.NewFileStore(path), nil
 }
 
+// providerAndFile is the provider and its token file, for the commands
+// that manage the stored login (login, logout).
+func providerAndFile(c *cli.Context) (auth.Provider, *auth.FileStore, error) {
+	p, err := providerFromFlags(c)
+	if err != nil {
+		return p, nil, err
+	}
+	store, err := fileStoreFromFlags(c, p)
+	return p, store, err
+}
+
 // tokenStoreFromFlags prefers a token from the environment (CI) over the
 // token file.
 func tokenStoreFromFlags(c *cli.Context, p auth.Provider) (auth.TokenStore, error) {

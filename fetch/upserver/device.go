@@ -59,17 +59,8 @@ func normalizeUserCode(s string) string {
 // login_hint) when it is issued, so the first poll that waits the interval
 // gets the tokens; polling sooner still gets slow_down.
 func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Request) {
-	p, oe := requestParams(r, false)
-	if oe != nil {
-		if oe.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", "POST")
-		}
-		s.writeOAuthError(w, oe, false)
-		return
-	}
-	c, oe := s.authenticateClient(r, p)
-	if oe != nil {
-		s.writeOAuthError(w, oe, c.basic)
+	p, c, ok := s.clientRequest(w, r, false)
+	if !ok {
 		return
 	}
 	scopes, err := parseScopes(p.Get("scope"))

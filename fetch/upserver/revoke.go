@@ -9,17 +9,8 @@ import (
 // access token ends only that token. Unknown tokens, and tokens of another
 // client, are answered 200 as §2.2 requires, without revoking anything.
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	p, oe := requestParams(r, false)
-	if oe != nil {
-		if oe.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", "POST")
-		}
-		s.writeOAuthError(w, oe, false)
-		return
-	}
-	c, oe := s.authenticateClient(r, p)
-	if oe != nil {
-		s.writeOAuthError(w, oe, c.basic)
+	p, c, ok := s.clientRequest(w, r, false)
+	if !ok {
 		return
 	}
 	tok := p.Get("token")

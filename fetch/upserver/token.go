@@ -119,6 +119,30 @@ func requestParams(r *http.Request, allowGET bool) (url.Values, *oauthError) {
 // authenticateClient checks the client by HTTP Basic (RFC 6749 §2.3.1,
 // form-urlencoded id and secret) or by client_id/client_secret parameters.
 // A request that sends no secret is a public client.
+// clientRequest reads the parameters of a request to a client-authenticated
+// endpoint (token, device, revoke) and authenticates the client. On failure
+// it has written the RFC 6749 error and ok is false.
+func (s *Server) clientRequest(w http.ResponseWriter, r *http.Request, allowGET bool) (p url.Values, c client, ok bool) {
+	p, oe := requestParams(r, allowGET)
+	if oe != nil {
+		if oe.status == http.StatusMethodNotAllowed {
+			allow := "POST"
+			if allowGET {
+				allow = "GET, POST"
+			}
+			w.Header().Set("Allow", allow)
+		}
+		s.writeOAuthError(w, oe, false)
+		return nil, c, false
+	}
+	c, oe = s.authenticateClient(r, p)
+	if oe != nil {
+		s.writeOAuthError(w, oe, c.basic)
+		return nil, c, false
+	}
+	return p, c, true
+}
+
 func (s *Server) authenticateClient(r *http.Request, p url.Values) (client, *oauthError) {
 	var c client
 	id, secret := p.Get("client_id"), p.Get("client_secret")
@@ -153,20 +177,12 @@ func (s *Server) authenticateClient(r *http.Request, p url.Values) (client, *oau
 
 // handleToken is the token endpoint.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	p, oe := requestParams(r, true)
-	if oe != nil {
-		if oe.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", "GET, POST")
-		}
-		s.writeOAuthError(w, oe, false)
-		return
-	}
-	c, oe := s.authenticateClient(r, p)
-	if oe != nil {
-		s.writeOAuthError(w, oe, c.basic)
+	p, c, ok := s.clientRequest(w, r, true)
+	if !ok {
 		return
 	}
 	var resp tokenResponse
+	var oe *oauthError
 	switch gt := p.Get("grant_type"); gt {
 	case "authorization_code":
 		resp, oe = s.exchangeCode(c, p)
