@@ -85,11 +85,13 @@ func (d *Discoverer) row(ts *tableState, v *fastjson.Value) error {
 
 func (d *Discoverer) walk(ts *tableState, n *node, o *fastjson.Object) error {
 	var err error
+	pos := 0
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		if err != nil {
 			return
 		}
-		e := n.edges[string(k)]
+		e := n.lookup(pos, k)
+		pos++
 		switch {
 		case e == nil:
 			err = d.unknown(ts, n.path+string(k), v)
@@ -153,14 +155,46 @@ func widen(cur Type, v *fastjson.Value) Type {
 	default:
 		t = String
 	}
+	return join(cur, t)
+}
+
+// join is the narrowest type that holds values of types a and b (0: no
+// value yet). It is commutative and associative, so the order in which
+// values, or Discoverers (Merge), are combined does not matter.
+func join(a, b Type) Type {
 	switch {
-	case cur == 0 || cur == t:
-		return t
-	case (cur == Int64 || cur == Float64) && (t == Int64 || t == Float64):
+	case a == 0 || a == b:
+		return b
+	case b == 0:
+		return a
+	case (a == Int64 || a == Float64) && (b == Int64 || b == Float64):
 		return Float64
 	default:
 		return String
 	}
+}
+
+// Merge adds what o found to d, as if d had seen o's items too: several
+// Discoverers can inspect parts of one endpoint's items in parallel. o
+// must be for the same endpoint and is not to be used afterwards.
+func (d *Discoverer) Merge(o *Discoverer) error {
+	if d.endpoint != o.endpoint {
+		return fmt.Errorf("schema: merge discoveries of %s and %s", d.endpoint, o.endpoint)
+	}
+	if d.err == nil {
+		d.err = o.err
+	}
+	for table, paths := range o.found {
+		m := d.found[table]
+		if m == nil {
+			m = map[string]Type{}
+			d.found[table] = m
+		}
+		for p, t := range paths {
+			m[p] = join(m[p], t)
+		}
+	}
+	return nil
 }
 
 // Tables returns the endpoint's tables: the declared columns first, then
