@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -148,13 +149,49 @@ func wantsDictionary(c schema.Column) bool {
 // parquetFile streams one Parquet file: rows are gathered into Arrow records
 // of recordRows and appended to the open row group, which the writer cuts at
 // RowGroupRows.
+//
+// Encoding and compressing a record (pqarrow's WriteBuffered) costs about as
+// much CPU as flattening its rows, so it runs on a goroutine of its own: the
+// caller fills the next record while the previous one is encoded. At most
+// one record waits in the channel, which bounds the memory this adds.
 type parquetFile struct {
 	spec    *parquetSpec
 	out     *outFile
-	fw      *pqarrow.FileWriter
+	fw      *pqarrow.FileWriter // owned by the encoder goroutine until done
 	rb      *array.RecordBuilder
 	pending int            // rows in rb
 	days    []arrow.Date32 // scratch for Date columns
+
+	recs   chan arrow.RecordBatch // to the encoder; closed by stop
+	done   chan struct{}          // closed when the encoder has returned
+	failed atomic.Pointer[error]  // the encoder's first error
+}
+
+func (p *parquetFile) encode(recs <-chan arrow.RecordBatch) {
+	defer close(p.done)
+	for rec := range recs {
+		if p.failed.Load() == nil {
+			if err := p.fw.WriteBuffered(rec); err != nil {
+				err = fmt.Errorf("write %s: %w", p.out.rel, err)
+				p.failed.Store(&err)
+			}
+		}
+		rec.Release()
+	}
+}
+
+// stop ends the encoder once it has written what was sent, and returns its
+// error. It may be called more than once.
+func (p *parquetFile) stop() error {
+	if p.recs != nil {
+		close(p.recs)
+		p.recs = nil
+		<-p.done
+	}
+	if err := p.failed.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 func newParquetFile(spec *parquetSpec, out *outFile) (*parquetFile, error) {
@@ -166,7 +203,10 @@ func newParquetFile(spec *parquetSpec, out *outFile) (*parquetFile, error) {
 	}
 	rb := array.NewRecordBuilder(spec.mem, spec.schema)
 	rb.Reserve(spec.recordRows)
-	return &parquetFile{spec: spec, out: out, fw: fw, rb: rb}, nil
+	p := &parquetFile{spec: spec, out: out, fw: fw, rb: rb,
+		recs: make(chan arrow.RecordBatch, 1), done: make(chan struct{})}
+	go p.encode(p.recs)
+	return p, nil
 }
 
 func (p *parquetFile) write(b *schema.Batch, lo, hi int) error {
@@ -213,23 +253,28 @@ func (p *parquetFile) append(b *schema.Batch, lo, hi int) {
 	}
 }
 
+// flush hands the gathered rows to the encoder as one record.
 func (p *parquetFile) flush() error {
-	rec := p.rb.NewRecordBatch()
-	defer rec.Release()
-	p.pending = 0
-	if err := p.fw.WriteBuffered(rec); err != nil {
-		return fmt.Errorf("write %s: %w", p.out.rel, err)
+	if err := p.failed.Load(); err != nil {
+		return *err
 	}
+	p.recs <- p.rb.NewRecordBatch()
+	p.pending = 0
 	return nil
 }
 
 func (p *parquetFile) close() (FileResult, error) {
 	defer p.release()
+	var err error
 	if p.pending > 0 {
-		if err := p.flush(); err != nil {
-			p.out.abort()
-			return FileResult{}, err
-		}
+		err = p.flush()
+	}
+	if e := p.stop(); err == nil {
+		err = e
+	}
+	if err != nil {
+		p.out.abort()
+		return FileResult{}, err
 	}
 	if err := p.fw.Close(); err != nil {
 		p.out.abort()
@@ -239,6 +284,7 @@ func (p *parquetFile) close() (FileResult, error) {
 }
 
 func (p *parquetFile) abort() {
+	p.stop()
 	p.release()
 	p.out.abort()
 }
