@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/fetch/archive"
+	"github.com/upexport/upexport/schema"
+)
+
+// discoverFile writes n moves items as an uncompressed archive; extra(i)
+// adds fields to item i.
+func discoverFile(t *testing.T, n int, extra func(i int) string) string {
+	t.Helper()
+	var b bytes.Buffer
+	pad := strings.Repeat("x", 900) // about 1 KiB per line: several chunks
+	for i := range n {
+		fmt.Fprintf(&b, `{"xid":"m%d","title":"%s","time_created":%d,"details":{"steps":%d%s}}`+"\n",
+			i, pad, 1400000000+i*86400, i, extra(i))
+	}
+	path := filepath.Join(t.TempDir(), "moves"+archive.PlainExt)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestDiscoverParallel checks that the parallel discovery pass finds what
+// one sequential Discoverer finds, and fails on the earliest bad line.
+func TestDiscoverParallel(t *testing.T) {
+	path := discoverFile(t, 4000, func(i int) string {
+		switch i {
+		case 10:
+			return `,"zz_count":3`
+		case 3900:
+			return `,"zz_count":2.5,"late":true`
+		case 2000:
+			return `,"late":null`
+		}
+		return ""
+	})
+	seq := schema.NewDiscoverer("moves", schema.Options{})
+	if err := archive.Each(path, seq.Item); err != nil {
+		t.Fatal(err)
+	}
+	got, err := discover(context.Background(), path, "moves", schema.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := seq.Tables(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("parallel discovery differs from sequential:\n got %+v\nwant %+v", got, want)
+	}
+	var extras []string
+	for _, c := range got[0].Columns {
+		if c.Extra {
+			extras = append(extras, c.Name+":"+c.Type.String())
+		}
+	}
+	if strings.Join(extras, ",") != "late:bool,zz_count:float64" {
+		t.Fatalf("extra columns %v", extras)
+	}
+
+	strict := discoverFile(t, 4000, func(i int) string {
+		if i == 1500 || i == 3500 {
+			return `,"unknown_field":1`
+		}
+		return ""
+	})
+	_, err = discover(context.Background(), strict, "moves", schema.Options{StrictSchema: true})
+	if err == nil || !strings.Contains(err.Error(), "line 1501:") {
+		t.Fatalf("strict discovery: %v, want the error of line 1501", err)
+	}
+}
+
+// TestBuildUndeclaredFields: an archive without undeclared fields is built
+// in one pass with the declared columns; one with such a field gets an
+// extra column for it (the second pass) and a warning, and the rows are
+// the same.
+func TestBuildUndeclaredFields(t *testing.T) {
+	for _, extra := range []bool{false, true} {
+		src := t.TempDir()
+		raw := filepath.Join(src, rawDir)
+		if err := os.Mkdir(raw, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		st := `{"version":1,"api_url":"test","user_xid":"u1","endpoints":{"moves":{"items":3}}}`
+		if err := os.WriteFile(filepath.Join(raw, stateFile), []byte(st), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var lines strings.Builder
+		for i := range 3 {
+			more := ""
+			if extra && i == 2 {
+				more = `,"brand_new":7`
+			}
+			fmt.Fprintf(&lines, `{"xid":"m%d","time_created":%d,"details":{"steps":%d,"hourly_totals":{"2015010100":{"steps":1}}%s}}`+"\n",
+				i, 1420070400+i*86400, i, more)
+		}
+		if err := os.WriteFile(filepath.Join(raw, "moves"+archive.PlainExt), []byte(lines.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "out")
+		res, err := Run(context.Background(), Config{Out: out, FromRaw: src, Export: export.Options{Format: export.Parquet}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string]int64{}
+		var extras []string
+		for _, tb := range res.Tables {
+			rows[tb.Name] = tb.Rows
+			for _, c := range tb.Columns {
+				if c.Extra {
+					extras = append(extras, tb.Name+"."+c.Name)
+				}
+			}
+		}
+		if rows["moves"] != 3 || rows["moves_hourly"] != 3 {
+			t.Fatalf("extra=%v: rows %v", extra, rows)
+		}
+		want := ""
+		if extra {
+			want = "moves.brand_new"
+		}
+		if strings.Join(extras, ",") != want {
+			t.Fatalf("extra=%v: extra columns %v, want %q", extra, extras, want)
+		}
+		if warned := len(res.Warnings) > 0 && strings.Contains(strings.Join(res.Warnings, "\n"), "brand_new"); warned != extra {
+			t.Fatalf("extra=%v: warnings %q", extra, res.Warnings)
+		}
+		entries, _ := os.ReadDir(out)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".upexport") {
+				t.Fatalf("left behind %s", e.Name())
+			}
+		}
+	}
+}
