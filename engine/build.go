@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"path/filepath"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/upexport/upexport/export"
@@ -108,22 +104,22 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 			sink.Abort()
 		}
 	}()
+	// Each Parquet file is encoded on a goroutine of its own, which keeps
+	// about one core busy; flattening gets the others (measured on 2 cores:
+	// two flatten workers beside the encoder only added GC and copying).
+	workers := runtime.GOMAXPROCS(0)
+	if opts.Format == export.Parquet {
+		workers--
+	}
 	var warnings []string
 	for _, s := range sources {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		f, err := schema.NewFlattener(s.endpoint, r.userXID(), s.tables, r.cfg.Schema, sink.Write)
+		st, err := flattenFile(ctx, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write)
 		if err != nil {
-			return nil, nil, err
-		}
-		if err := archive.Each(s.path, f.Item); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", s.endpoint, err)
 		}
-		if err := f.Flush(); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", s.endpoint, err)
-		}
-		st := f.Stats()
 		if declaredOnly && len(st.UnknownFields) > 0 {
 			return nil, nil, errUndeclared
 		}
@@ -168,135 +164,4 @@ func (r *run) userXID() string {
 		return r.state.UserXID
 	}
 	return ""
-}
-
-// discoverChunk is a run of consecutive archive lines, for a discovery
-// worker.
-type discoverChunk struct {
-	first int    // line number of the first line, from 1
-	buf   []byte // the lines, back to back
-	ends  []int  // end of each line in buf
-}
-
-// discoverChunkBytes is about how much of the archive one chunk holds.
-const discoverChunkBytes = 1 << 20
-
-// discover is the discovery pass over one archive file. Inspecting an item
-// costs a full JSON parse, so it runs on every core: this goroutine reads
-// the lines in chunks, one Discoverer per worker inspects them, and the
-// Discoverers are merged (what is found does not depend on the order). An
-// error is reported for the earliest line that has one, as a sequential
-// pass would.
-func discover(ctx context.Context, path, endpoint string, opts schema.Options) ([]*schema.Table, error) {
-	if opts.Warn != nil {
-		// Each worker would warn about a field it meets first.
-		var mu sync.Mutex
-		seen := map[string]bool{}
-		warn := opts.Warn
-		opts.Warn = func(msg string) {
-			mu.Lock()
-			defer mu.Unlock()
-			if !seen[msg] {
-				seen[msg] = true
-				warn(msg)
-			}
-		}
-	}
-	rd, err := archive.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-
-	workers := max(1, runtime.GOMAXPROCS(0))
-	todo := make(chan *discoverChunk, workers)
-	free := make(chan *discoverChunk, 2*workers+1)
-	ds := make([]*schema.Discoverer, workers)
-	type lineErr struct {
-		line int
-		err  error
-	}
-	errs := make([]lineErr, workers)
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for w := range workers {
-		d := schema.NewDiscoverer(endpoint, opts)
-		ds[w] = d
-		wg.Go(func() {
-			for c := range todo {
-				start := 0
-				for i, end := range c.ends {
-					if errs[w].err != nil {
-						break
-					}
-					if err := d.Item(c.buf[start:end]); err != nil {
-						errs[w] = lineErr{c.first + i, err}
-						failed.Store(true)
-					}
-					start = end
-				}
-				select {
-				case free <- c:
-				default:
-				}
-			}
-		})
-	}
-
-	// Every chunk sent before a worker failed is still inspected, so the
-	// earliest failing line is among those reported.
-	var readErr error
-	c := &discoverChunk{first: 1}
-	for !failed.Load() {
-		if readErr = ctx.Err(); readErr != nil {
-			break
-		}
-		line, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			readErr = err
-			break
-		}
-		c.buf = append(c.buf, line...)
-		c.ends = append(c.ends, len(c.buf))
-		if len(c.buf) >= discoverChunkBytes {
-			next := rd.Line() + 1
-			todo <- c
-			select {
-			case c = <-free:
-				c.buf, c.ends = c.buf[:0], c.ends[:0]
-			default:
-				c = &discoverChunk{}
-			}
-			c.first = next
-		}
-	}
-	// A line cut short comes after the lines read whole, whose own errors
-	// come first.
-	if len(c.ends) > 0 && ctx.Err() == nil && !failed.Load() {
-		todo <- c
-	}
-	close(todo)
-	wg.Wait()
-
-	first := lineErr{}
-	for _, e := range errs {
-		if e.err != nil && (first.err == nil || e.line < first.line) {
-			first = e
-		}
-	}
-	if first.err != nil {
-		return nil, fmt.Errorf("%s line %d: %w", filepath.Base(path), first.line, first.err)
-	}
-	if readErr != nil {
-		return nil, readErr
-	}
-	for _, d := range ds[1:] {
-		if err := ds[0].Merge(d); err != nil {
-			return nil, err
-		}
-	}
-	return ds[0].Tables(), nil
 }

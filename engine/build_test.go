@@ -142,3 +142,74 @@ func TestBuildUndeclaredFields(t *testing.T) {
 		}
 	}
 }
+
+// TestFlattenFileEqualsSequential: flattening on every core gives the rows
+// of one sequential Flattener, in the same order, and the error of the
+// earliest bad line.
+func TestFlattenFileEqualsSequential(t *testing.T) {
+	path := discoverFile(t, 5000, func(i int) string {
+		return fmt.Sprintf(`,"hourly_totals":{"2015010100":{"steps":%d},"2015010101":{"steps":1}}`, i)
+	})
+	rows := func(b *schema.Batch, into map[string][]string) {
+		for r := range b.Len {
+			var cells []string
+			for _, v := range b.Cols {
+				switch {
+				case !v.Valid[r]:
+					cells = append(cells, "null")
+				case v.Ints != nil:
+					cells = append(cells, fmt.Sprint(v.Ints[r]))
+				case v.Floats != nil:
+					cells = append(cells, fmt.Sprint(v.Floats[r]))
+				case v.Bools != nil:
+					cells = append(cells, fmt.Sprint(v.Bools[r]))
+				default:
+					cells = append(cells, v.Strs[r])
+				}
+			}
+			into[b.Table.Name] = append(into[b.Table.Name], strings.Join(cells, ","))
+		}
+	}
+	want := map[string][]string{}
+	f, err := schema.NewFlattener("moves", "u1", nil, schema.Options{}, func(b *schema.Batch) error {
+		rows(b, want)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := archive.Each(path, f.Item); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	st, err := flattenFile(context.Background(), path, "moves", "u1", nil, schema.Options{}, 3, func(b *schema.Batch) error {
+		rows(b, got)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want["moves"]) != 5000 || len(want["moves_hourly"]) != 10000 {
+		t.Fatalf("sequential rows: %d moves, %d hourly", len(want["moves"]), len(want["moves_hourly"]))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("parallel flattening differs from sequential")
+	}
+	if st.Items != 5000 || st.Rows["moves_hourly"] != 10000 {
+		t.Fatalf("stats %+v", st)
+	}
+
+	bad := discoverFile(t, 5000, func(i int) string {
+		if i == 2100 || i == 4600 {
+			return `,"steps":"many"`
+		}
+		return ""
+	})
+	_, err = flattenFile(context.Background(), bad, "moves", "u1", nil, schema.Options{}, 3, func(*schema.Batch) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "line 2101:") {
+		t.Fatalf("got %v, want the error of line 2101", err)
+	}
+}

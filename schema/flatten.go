@@ -48,6 +48,20 @@ type Stats struct {
 	UnresolvedZones map[string]int64
 }
 
+// Add adds the counts of o to s, for Flatteners that shared the work.
+func (s *Stats) Add(o Stats) {
+	s.Items += o.Items
+	s.LenientNulls += o.LenientNulls
+	for _, m := range []struct{ into, from map[string]int64 }{
+		{s.Rows, o.Rows}, {s.LenientByColumn, o.LenientByColumn},
+		{s.UnknownFields, o.UnknownFields}, {s.UnresolvedZones, o.UnresolvedZones},
+	} {
+		for k, n := range m.from {
+			m.into[k] += n
+		}
+	}
+}
+
 // ValueError reports a value that contradicts its column's declared type.
 type ValueError struct {
 	Table  string // table name

@@ -123,6 +123,21 @@ func NewBatch(t *Table, capacity int) *Batch {
 	return b
 }
 
+// CopyTo makes dst (a batch of the same table) a copy of b, reusing dst's
+// memory, for a consumer that keeps rows past the emit. Strings are
+// immutable, so they are shared.
+func (b *Batch) CopyTo(dst *Batch) {
+	dst.Table, dst.Len = b.Table, b.Len
+	for i, v := range b.Cols {
+		d := &dst.Cols[i]
+		d.Ints = append(d.Ints[:0], v.Ints...)
+		d.Floats = append(d.Floats[:0], v.Floats...)
+		d.Bools = append(d.Bools[:0], v.Bools...)
+		d.Strs = append(d.Strs[:0], v.Strs...)
+		d.Valid = append(d.Valid[:0], v.Valid...)
+	}
+}
+
 // Reset empties the batch, keeping its memory.
 func (b *Batch) Reset() {
 	for i := range b.Cols {
