@@ -213,3 +213,23 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		t.Fatalf("got %v, want the error of line 2101", err)
 	}
 }
+
+// TestCopyFile: the --from-raw fallback when a hard link is impossible
+// copies the bytes and never overwrites.
+func TestCopyFile(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	want := bytes.Repeat([]byte("tick\n"), 300000)
+	if err := os.WriteFile(src, want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyFile(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dst); !bytes.Equal(got, want) {
+		t.Fatal("copy differs")
+	}
+	if err := copyFile(src, dst); err == nil {
+		t.Fatal("copied over an existing file")
+	}
+}

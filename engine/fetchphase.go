@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -455,13 +456,28 @@ func (r *run) copyArchive(from string) error {
 		if err := os.Link(src, dst); err == nil {
 			continue
 		}
-		b, err := os.ReadFile(src)
-		if err != nil {
-			return fmt.Errorf("--from-raw: %w", err)
-		}
-		if err := os.WriteFile(dst, b, 0o644); err != nil {
+		if err := copyFile(src, dst); err != nil {
 			return fmt.Errorf("--from-raw: %w", err)
 		}
 	}
 	return nil
+}
+
+// copyFile streams src into a new file dst: archives of years of ticks are
+// hundreds of MB.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("copy %s: %w", src, err)
+	}
+	return out.Close()
 }
