@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -127,21 +128,22 @@ func arrowType(t schema.Type) arrow.DataType {
 	panic(fmt.Sprintf("export: no arrow type for %v", t))
 }
 
-// wantsDictionary says whether dictionary encoding pays for a column. A
-// row's own xid, instants and measured floats (distance, calories, speed)
-// are nearly unique: a dictionary only grows until the writer gives up on
-// it, which costs time and memory for nothing (the float memo table was 30%
-// of the CPU time of a moves_ticks export). Counts and labels repeat;
-// user_xid is one value per export and a parent's xid (move_xid) repeats on
-// each of its children, 1,440 times a day for ticks: the best cases for a
-// dictionary, which spares zstd 22 bytes a row. Parquet has no dictionary
-// encoding for booleans.
+// wantsDictionary says whether dictionary encoding pays for a column. Ids,
+// instants and measured floats (distance, calories, speed) are nearly
+// unique: a dictionary only grows until the writer gives up on it, which
+// costs time and memory for nothing (the float memo table was 30% of the
+// CPU time of a moves_ticks export). Counts and labels repeat, and user_xid
+// is one value per export, the best case for a dictionary. Parquet has no
+// dictionary encoding for booleans.
 func wantsDictionary(c schema.Column) bool {
 	switch c.Type {
 	case schema.Timestamp, schema.Float64, schema.Bool:
 		return false
 	}
-	return c.Name != "xid"
+	if c.Name == "user_xid" {
+		return true
+	}
+	return c.Name != "xid" && !strings.HasSuffix(c.Name, "_xid")
 }
 
 // parquetFile streams one Parquet file: rows are gathered into Arrow records
