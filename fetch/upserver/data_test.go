@@ -136,7 +136,7 @@ func TestMoveConsistency(t *testing.T) {
 				}
 				sum := 0
 				for _, tk := range ticks {
-					sum += tk.obj["steps"].(int)
+					sum += tk.tick.Steps
 				}
 				if want := it.obj["details"].(obj)["steps"].(int); sum != want {
 					t.Errorf("%s %d: ticks %d, steps %d", ep, n, sum, want)

@@ -237,9 +237,9 @@ func (d *dataset) minuteTicks(c *dayCtx, a *activity, from, to int) []item {
 		if s > 0 {
 			active = 60
 		}
-		out = append(out, item{created: t, completed: t + 60, updated: t + 60, date: c.date, obj: obj{
-			"time": t, "time_completed": t + 60, "steps": s, "distance": d.number(c.n, mt),
-			"active_time": active, "calories": round(a.kcal(s), 4), "speed": round(float64(mt)/60, 3),
+		out = append(out, item{created: t, completed: t + 60, updated: t + 60, date: c.date, tick: &minuteTick{
+			Time: t, TimeCompleted: t + 60, Steps: s, Distance: d.number(c.n, mt),
+			ActiveTime: active, Calories: round(a.kcal(s), 4), Speed: round(float64(mt)/60, 3),
 		}})
 	}
 	return out

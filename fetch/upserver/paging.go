@@ -192,8 +192,8 @@ func nextLink(path string, q listQuery, last item) string {
 // collection is the data of a collection page.
 func collection(items []item, more bool, path string, q listQuery) obj {
 	objs := make([]any, len(items))
-	for i, it := range items {
-		objs[i] = it.obj
+	for i := range items {
+		objs[i] = items[i].value()
 	}
 	data := obj{"items": objs, "size": len(items)}
 	if more {
