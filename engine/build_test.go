@@ -233,3 +233,18 @@ func TestCopyFile(t *testing.T) {
 		t.Fatal("copied over an existing file")
 	}
 }
+
+// TestFlattenFileReadErrorOrder: an item's error comes before a read error
+// later in the same chunk, on both paths, as a sequential reader meets them.
+func TestFlattenFileReadErrorOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "moves"+archive.PlainExt)
+	if err := os.WriteFile(path, []byte("[1,2,3]\n{\"xid\":\"a\""), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 4} {
+		_, err := flattenFile(context.Background(), path, "moves", "u", nil, schema.Options{}, workers, func(*schema.Batch) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), "line 1:") {
+			t.Errorf("%d workers: %v, want the error of line 1", workers, err)
+		}
+	}
+}

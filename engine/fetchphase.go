@@ -134,10 +134,26 @@ func (r *run) loadPrevious() error {
 		r.warn("incremental: the archive in %s is of another version, so this run fetches everything", dir)
 	case prev.APIURL != r.cfg.APIURL:
 		return fmt.Errorf("incremental: %s was exported from %s, not %s: export into another --out", r.out.path, prev.APIURL, r.cfg.APIURL)
+	case dateRange(prev.Since, prev.Until) != dateRange(&r.cfg.Since, &r.cfg.Until):
+		// The archive holds the old range: merging into it would keep
+		// items outside the new one, or miss the part never fetched.
+		r.warn("incremental: %s was exported for %s, not %s, so this run fetches everything",
+			r.out.path, dateRange(prev.Since, prev.Until), dateRange(&r.cfg.Since, &r.cfg.Until))
 	default:
 		r.prev, r.prevDir = prev, dir
 	}
 	return nil
+}
+
+// dateRange describes --since..--until for comparing runs.
+func dateRange(since, until *time.Time) string {
+	day := func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return "…"
+		}
+		return t.Format(time.DateOnly)
+	}
+	return day(since) + " to " + day(until)
 }
 
 func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch.Endpoint) (endpointResult, error) {
@@ -316,12 +332,23 @@ func (r *run) endTime() int64 {
 const lateSync = 7 * 24 * 60 * 60
 
 // prevState is what the export being updated remembers of endpoint; zero
-// without one.
+// without one, or when its archive file is gone: a high-water mark
+// without the items below it would lose them.
 func (r *run) prevState(endpoint string) endpointState {
-	if r.prev == nil {
+	if _, ok := r.prevArchive(endpoint); !ok {
 		return endpointState{}
 	}
 	return r.prev.Endpoints[endpoint]
+}
+
+// prevArchive is the archive file of endpoint in the export being updated,
+// compressed or unpacked (see archive.Find).
+func (r *run) prevArchive(endpoint string) (string, bool) {
+	if r.prev == nil || r.prev.Endpoints[endpoint].Skipped != "" {
+		return "", false
+	}
+	path, err := archive.Find(r.prevDir, endpoint)
+	return path, err == nil
 }
 
 // merge puts the fetched items together with what the previous archive holds
@@ -361,9 +388,9 @@ func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool,
 	// Ranged and per-day endpoints are asked only for what is recent on an
 	// incremental run; the rest of their items come from the archive.
 	incremental := ep.TimeRange || ep.Kind == fetch.PerDate || ep.Kind == fetch.Trends
-	if r.prev != nil && incremental && r.prev.Endpoints[ep.Name].Skipped == "" {
+	if path, ok := r.prevArchive(ep.Name); ok && incremental {
 		previous = map[string]item{}
-		err := archive.Each(archive.Path(r.prevDir, ep.Name), func(line []byte) error {
+		err := archive.Each(path, func(line []byte) error {
 			it, err := parseItem(bytes.Clone(line))
 			if err != nil {
 				return err

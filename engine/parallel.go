@@ -21,6 +21,10 @@ type lineChunk struct {
 	buf   []byte // the lines, back to back
 	ends  []int  // end of each line in buf
 
+	// readErr ends the file after these lines; their own errors come
+	// first.
+	readErr error
+
 	// Set by the worker before done is closed.
 	batches []*schema.Batch
 	err     error
@@ -93,10 +97,7 @@ func eachChunk(ctx context.Context, path string, workers int, work func(worker i
 				break
 			}
 			if err != nil {
-				// The lines before it were read whole; their errors, if
-				// any, come first.
-				c.err = err
-				close(c.done)
+				c.readErr = err
 				return send(c)
 			}
 			c.buf = append(c.buf, line...)
@@ -116,12 +117,10 @@ func eachChunk(ctx context.Context, path string, workers int, work func(worker i
 	for w := range workers {
 		g.Go(func() error {
 			for c := range todo {
-				select {
-				case <-c.done: // a read error, already set
-				default:
-					c.err = work(w, c)
-					close(c.done)
+				if c.err = work(w, c); c.err == nil {
+					c.err = c.readErr
 				}
+				close(c.done)
 			}
 			return nil
 		})
@@ -217,7 +216,13 @@ func flattenFile(ctx context.Context, path, endpoint, userXID string, tables []*
 		if err != nil {
 			return schema.Stats{}, err
 		}
-		if err := archive.Each(path, f.Item); err != nil {
+		err = archive.Each(path, func(line []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err // Ctrl-C need not wait for the whole file
+			}
+			return f.Item(line)
+		})
+		if err != nil {
 			return schema.Stats{}, err
 		}
 		return f.Stats(), f.Flush()

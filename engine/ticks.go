@@ -75,7 +75,8 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 
 	var old *archive.Reader
 	if len(reuse) > 0 {
-		if old, err = archive.Open(archive.Path(r.prevDir, ep.Name)); err != nil {
+		path, _ := r.prevArchive(ep.Name) // reuse is empty without one
+		if old, err = archive.Open(path); err != nil {
 			w.Abort()
 			return 0, err
 		}
@@ -148,12 +149,13 @@ func (r *run) tickGroup(ctx context.Context, parentEp, ep fetch.Endpoint, xid st
 // previous file is read once, front to back, while writing).
 func (r *run) reusableTicks(ep fetch.Endpoint, parents []item, changed map[string]bool) (map[string]bool, error) {
 	reuse := map[string]bool{}
-	if r.prev == nil || r.prev.Endpoints[ep.Name].FetchedAt.IsZero() {
+	path, ok := r.prevArchive(ep.Name)
+	if !ok || r.prev.Endpoints[ep.Name].FetchedAt.IsZero() {
 		return reuse, nil
 	}
 	pos := map[string]int{}
 	n := 0
-	err := archive.Each(archive.Path(r.prevDir, ep.Name), func(line []byte) error {
+	err := archive.Each(path, func(line []byte) error {
 		xid, err := groupXID(line)
 		if err != nil {
 			return err
