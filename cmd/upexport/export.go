@@ -234,7 +234,7 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 	p := auth.Provider{
 		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.BaseURL, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
-		Scopes: catalogScopes(),
+		Scopes: demoScopes(),
 	}
 	log.Info("demo server", "url", info.BaseURL)
 	tok, err := auth.LoginLoopback(ctx, p, auth.LoopbackOptions{
@@ -254,10 +254,12 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 	return stop, sess, nil
 }
 
-// catalogScopes are all the scopes the endpoint catalog can use: the demo
-// server grants every one of them.
-func catalogScopes() []string {
-	var out []string
+// demoScopes are the Jawbone read scopes plus any other scope the endpoint
+// catalog uses (cardiac_read): the demo server grants every one. The
+// Jawbone list carries extended_read and location_read, which no endpoint
+// requires but which unlock fields (weight, place_*).
+func demoScopes() []string {
+	out := auth.JawboneProvider().Scopes
 	for _, ep := range fetch.Catalog() {
 		for _, sc := range ep.Scopes {
 			if !slices.Contains(out, sc) {

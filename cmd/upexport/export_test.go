@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,6 +36,33 @@ func TestExportDemo(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "exported ") {
 		t.Errorf("no summary: %s", stderr)
+	}
+	// The demo login grants every scope: no endpoint is skipped, and the
+	// fields behind extended_read (weight) and location_read (place_*) are
+	// there.
+	if strings.Contains(stderr, "skipped") {
+		t.Errorf("the demo skipped an endpoint: %s", stderr)
+	}
+	for file, field := range map[string]string{"user.csv": "weight", "workouts.csv": "place_lat"} {
+		f, err := os.Open(filepath.Join(out, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("%s: %d rows, %v", file, len(rows), err)
+		}
+		col := slices.Index(rows[0], field)
+		filled := 0
+		for _, r := range rows[1:] {
+			if col >= 0 && r[col] != "" {
+				filled++
+			}
+		}
+		if filled == 0 {
+			t.Errorf("%s: no %s values (column %d)", file, field, col)
+		}
 	}
 }
 
