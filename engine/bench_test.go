@@ -3,43 +3,12 @@ package engine
 import (
 	"fmt"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/internal/heapsample"
 )
-
-// heapPeak samples the Go heap until stop is called and returns the
-// largest HeapInuse seen. The demo server runs in the same process, so the
-// peak includes it.
-func heapPeak() (stop func() uint64) {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-t.C:
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
-}
 
 // BenchmarkExport is a full export of every endpoint with ticks from an
 // in-process demo server over loopback HTTP:
@@ -56,7 +25,7 @@ func BenchmarkExport(b *testing.B) {
 					out := filepath.Join(b.TempDir(), "out")
 					cfg := d.config(b, out, nil, true)
 					cfg.Export.Format = format
-					stop := heapPeak()
+					stop := heapsample.Start()
 					res = mustRun(b, cfg)
 					peak = max(peak, stop())
 				}

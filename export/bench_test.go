@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/upexport/upexport/internal/heapsample"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -135,35 +135,11 @@ func fill(b *schema.Batch, start int) {
 	b.Len = benchBatch
 }
 
-// peakHeap samples HeapInuse until stop is called and returns the maximum.
-func peakHeap() (stop func() uint64) {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		var ms runtime.MemStats
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
-}
-
 func benchExport(b *testing.B, t *schema.Table, rows int, opts Options) {
 	batch := schema.NewBatch(t, benchBatch)
 	pools()
 	runtime.GC()
-	stop := peakHeap()
+	stop := heapsample.Start()
 	var size int64
 	b.ResetTimer()
 	for range b.N {
