@@ -55,6 +55,9 @@ type Observer interface {
 	Phase(name string)
 	Start(endpoint string)
 	Page(endpoint string, items int)
+	// Fanout reports a fan-out of one request per item (meal details,
+	// ticks): done of total so far. It is called often and must not block.
+	Fanout(endpoint string, done, total int)
 	Skip(endpoint, reason string)
 	Done(endpoint string, items int, err error)
 }
@@ -171,5 +174,6 @@ type nopObserver struct{}
 func (nopObserver) Phase(string)            {}
 func (nopObserver) Start(string)            {}
 func (nopObserver) Page(string, int)        {}
+func (nopObserver) Fanout(string, int, int) {}
 func (nopObserver) Skip(string, string)     {}
 func (nopObserver) Done(string, int, error) {}

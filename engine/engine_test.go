@@ -259,6 +259,7 @@ type cancelOnPage struct{ cancel func() }
 func (cancelOnPage) Phase(string)            {}
 func (cancelOnPage) Start(string)            {}
 func (c cancelOnPage) Page(string, int)      { c.cancel() }
+func (cancelOnPage) Fanout(string, int, int) {}
 func (cancelOnPage) Skip(string, string)     {}
 func (cancelOnPage) Done(string, int, error) {}
 

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -420,6 +421,14 @@ func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool,
 // details replaces each new or changed item by its detailed object
 // (GET meals/{xid} carries the food items).
 func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, changed map[string]bool) error {
+	total := 0
+	for i := range items {
+		if changed[items[i].xid] && items[i].xid != "" {
+			total++
+		}
+	}
+	var done atomic.Int64
+	r.cfg.Observer.Fanout(ep.Name, 0, total)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.cfg.Client.Concurrency())
 	for i := range items {
@@ -427,6 +436,7 @@ func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, chan
 			continue
 		}
 		g.Go(func() error {
+			defer func() { r.cfg.Observer.Fanout(ep.Name, int(done.Add(1)), total) }()
 			path := ep.DetailPath + "/" + url.PathEscape(items[i].xid)
 			data, _, err := r.cfg.Client.Get(gctx, ep.Name, path, nil)
 			if err != nil {

@@ -83,7 +83,8 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 		defer old.Close()
 	}
 	ticks := 0
-	for _, p := range parents {
+	r.cfg.Observer.Fanout(ep.Name, 0, len(parents))
+	for i, p := range parents {
 		var line []byte
 		if reuse[p.xid] {
 			line, err = nextGroup(old, p.xid)
@@ -110,6 +111,7 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 		n := countTicks(line)
 		ticks += n
 		r.cfg.Observer.Page(ep.Name, n)
+		r.cfg.Observer.Fanout(ep.Name, i+1, len(parents))
 	}
 	return ticks, w.Close()
 }

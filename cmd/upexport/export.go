@@ -8,20 +8,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/upexport/upexport/engine"
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/internal/termui"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -81,8 +80,9 @@ func exportCommand() *cli.Command {
 		&cli.Int64Flag{Name: "demo-seed", Value: 1, EnvVars: []string{"UPEXPORT_DEMO_SEED"}, Category: catDemo, Usage: "seed of the demo data"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"UPEXPORT_QUIET"}, Category: catLog, Usage: "print only warnings and errors"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: []string{"UPEXPORT_VERBOSE"}, Category: catLog, Usage: "log every request and retry (never a token)"},
-		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"UPEXPORT_LOG_FORMAT"}, Category: catLog,
-			Usage: "log lines as text or json", Action: oneOf("log-format", "text", "json")},
+		&cli.StringFlag{Name: "log-format", Value: "auto", EnvVars: []string{"UPEXPORT_LOG_FORMAT"}, Category: catLog,
+			Usage:  "auto (short human lines and live progress on a terminal, text elsewhere), human, text (key=value) or json",
+			Action: oneOf("log-format", "auto", "human", "text", "json")},
 	}
 	return &cli.Command{
 		Name:  "export",
@@ -103,7 +103,6 @@ func runExport(c *cli.Context) error {
 	if c.Args().Present() {
 		return usageErrorf("export takes no arguments (got %q): flags go before them", c.Args().Slice())
 	}
-	log := newLogger(c)
 	since, err := dateFlag(c, "since")
 	if err != nil {
 		return err
@@ -123,7 +122,7 @@ func runExport(c *cli.Context) error {
 		return usageErrorf("--from-raw re-exports an archive: it cannot be combined with --demo or --incremental")
 	}
 
-	progress := newProgress(c, log)
+	log, progress := newUI(c)
 	closeProgress := sync.OnceFunc(progress.Close) // before the summary, and on every return
 	defer closeProgress()
 
@@ -226,6 +225,11 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	stop = func() {
+		if ctx.Err() != nil {
+			// Interrupted: the client has gone, nothing to wait for.
+			hs.Close()
+			return
+		}
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		hs.Shutdown(sctx)
@@ -324,8 +328,8 @@ func printSummary(w io.Writer, res *engine.Result) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "exported %d tables, %d rows, %d files (%s) into %s\n", len(res.Tables), rows, len(files), humanBytes(bytes), res.Dir)
-	fmt.Fprintf(w, "%d requests, %d retries, %s fetched, %s\n", res.Requests, res.Retries, humanBytes(res.Bytes), res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "exported %d tables, %s rows, %s into %s\n", len(res.Tables), thousands(int(rows)), plural(len(files), "file")+" ("+humanBytes(bytes)+")", res.Dir)
+	fmt.Fprintf(w, "%s, %s, %s fetched in %s\n", plural(int(res.Requests), "request"), plural(int(res.Retries), "retry"), humanBytes(res.Bytes), termui.Duration(res.Elapsed))
 	if n := len(res.Warnings); n > 0 {
 		fmt.Fprintf(w, "%d warnings (logged above, and kept in manifest.json)\n", n)
 	}
@@ -345,48 +349,6 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-// progressDisplay is a live display on a terminal or plain log lines.
-type progressDisplay interface {
-	engine.Observer
-	Retry(endpoint string, err error, wait time.Duration)
-	Close()
-}
-
-func newProgress(c *cli.Context, log *slog.Logger) progressDisplay {
-	if c.Bool("quiet") {
-		return quietProgress{}
-	}
-	if f, ok := c.App.ErrWriter.(*os.File); ok && term.IsTerminal(int(f.Fd())) && c.String("log-format") == "text" && !c.Bool("verbose") {
-		return newBarProgress(c.Context, f)
-	}
-	return newLineProgress(log, 5*time.Second)
-}
-
-type quietProgress struct{}
-
-func (quietProgress) Phase(string)                       {}
-func (quietProgress) Start(string)                       {}
-func (quietProgress) Page(string, int)                   {}
-func (quietProgress) Skip(string, string)                {}
-func (quietProgress) Done(string, int, error)            {}
-func (quietProgress) Retry(string, error, time.Duration) {}
-func (quietProgress) Close()                             {}
-
-func newLogger(c *cli.Context) *slog.Logger {
-	level := slog.LevelInfo
-	switch {
-	case c.Bool("quiet"):
-		level = slog.LevelWarn
-	case c.Bool("verbose"):
-		level = slog.LevelDebug
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	if c.String("log-format") == "json" {
-		return slog.New(slog.NewJSONHandler(c.App.ErrWriter, opts))
-	}
-	return slog.New(slog.NewTextHandler(c.App.ErrWriter, opts))
 }
 
 func dateFlag(c *cli.Context, name string) (time.Time, error) {

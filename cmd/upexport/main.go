@@ -47,15 +47,45 @@ func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopOnSignals(os.Stderr)
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
+// stopOnSignals returns a context cancelled by the first Ctrl-C, SIGTERM or
+// SIGHUP (a closed terminal), so the run stops cleanly: the previous export
+// is kept and the temporary directory removed. A second signal means "now":
+// the process exits at once, and the next run removes what is left over.
+func stopOnSignals(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		cancel()
+		<-sigs
+		fmt.Fprintln(stderr, "\nupexport: stopped at once; the previous export is untouched")
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() { signal.Stop(sigs); cancel() }
+}
+
 // run executes the CLI and returns the process exit code. It never calls
 // os.Exit, so tests can drive it in-process.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must not greet the user with a goroutine dump: say what
+		// happened in one line, with the stack for a bug report below it.
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "upexport: internal error: %v\n(this is a bug: please report it with the lines below; the previous export is untouched)\n%s", v, debug.Stack())
+			code = exitFailure
+		}
+	}()
 	app := newApp(stdin, stdout, stderr)
 	err := app.RunContext(ctx, args)
 	if err == nil {

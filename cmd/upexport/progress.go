@@ -2,33 +2,62 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
+	"github.com/upexport/upexport/internal/termui"
 )
 
 // endpointCount is what the progress displays know of one endpoint.
 type endpointCount struct {
 	pages, items, retries int
-	started               time.Time
-	done                  bool
-	note                  string
+	fanDone, fanTotal     int // detail or tick requests: done of total, when known
+	started, ended        time.Time
+	state                 endpointState
+	lastRetry             string
 }
 
-// counts is the state shared by both progress displays.
+type endpointState int
+
+const (
+	running endpointState = iota
+	finished
+	skipped
+	failed
+	cancelled
+)
+
+func (e *endpointCount) String() string {
+	var parts []string
+	if e.fanTotal > 0 {
+		parts = append(parts, fmt.Sprintf("%s of %s", thousands(e.fanDone), thousands(e.fanTotal)))
+	}
+	parts = append(parts, plural(e.pages, "page"), plural(e.items, "item"))
+	if e.retries > 0 {
+		parts = append(parts, plural(e.retries, "retry"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// counts is the state every progress display keeps. Observer calls change
+// it under mu and return at once: they never write to a terminal or a log
+// while holding it, so the engine never waits for a display.
 type counts struct {
-	mu   sync.Mutex
-	by   map[string]*endpointCount
-	name []string
+	mu    sync.Mutex
+	by    map[string]*endpointCount
+	order []string
+	phase string
+	since time.Time // when the phase began
 }
 
-func (c *counts) get(ep string) *endpointCount {
+func (c *counts) update(ep string, fn func(*endpointCount)) endpointCount {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.by == nil {
 		c.by = map[string]*endpointCount{}
 	}
@@ -36,109 +65,128 @@ func (c *counts) get(ep string) *endpointCount {
 	if !ok {
 		e = &endpointCount{started: time.Now()}
 		c.by[ep] = e
-		c.name = append(c.name, ep)
+		c.order = append(c.order, ep)
 	}
-	return e
-}
-
-func (c *counts) update(ep string, fn func(*endpointCount)) *endpointCount {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.get(ep)
 	fn(e)
-	return e
+	return *e
 }
 
-func (e *endpointCount) String() string {
-	s := fmt.Sprintf("%d pages, %d items", e.pages, e.items)
-	if e.retries > 0 {
-		s += fmt.Sprintf(", %d retries", e.retries)
-	}
-	return s
+func (c *counts) setPhase(name string) {
+	c.mu.Lock()
+	c.phase, c.since = name, time.Now()
+	c.mu.Unlock()
 }
 
-// barProgress draws a live line per endpoint on a terminal.
-type barProgress struct {
-	counts
-	p    *mpb.Progress
-	bars map[string]*mpb.Bar
+func (c *counts) start(ep string) { c.update(ep, func(*endpointCount) {}) }
+
+func (c *counts) page(ep string, items int) {
+	c.update(ep, func(e *endpointCount) { e.pages++; e.items += items })
 }
 
-func newBarProgress(ctx context.Context, w io.Writer) *barProgress {
-	return &barProgress{p: mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(24),
-		mpb.WithRefreshRate(150*time.Millisecond)), bars: map[string]*mpb.Bar{}}
+func (c *counts) fanout(ep string, done, total int) {
+	c.update(ep, func(e *endpointCount) { e.fanDone, e.fanTotal = done, total })
 }
 
-func (b *barProgress) Phase(name string) {}
-
-func (b *barProgress) Start(ep string) {
-	b.update(ep, func(*endpointCount) {})
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if _, ok := b.bars[ep]; ok {
-		return
-	}
-	b.bars[ep] = b.p.New(0, mpb.SpinnerStyle(),
-		mpb.PrependDecorators(decor.Name(ep, decor.WC{W: 16, C: decor.DindentRight})),
-		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string {
-			b.mu.Lock()
-			defer b.mu.Unlock()
-			e := b.by[ep]
-			if e.note != "" {
-				return e.note
-			}
-			return e.String()
-		})),
-		mpb.BarFillerClearOnComplete())
+func (c *counts) retry(ep string, err error, wait time.Duration) endpointCount {
+	return c.update(ep, func(e *endpointCount) {
+		e.retries++
+		e.lastRetry = fmt.Sprintf("retrying in %s: %v", termui.Duration(wait), err)
+	})
 }
 
-func (b *barProgress) Page(ep string, items int) {
-	b.update(ep, func(e *endpointCount) { e.pages++; e.items += items })
+func (c *counts) skip(ep string) endpointCount {
+	return c.update(ep, func(e *endpointCount) { e.state, e.ended = skipped, time.Now() })
 }
 
-func (b *barProgress) Retry(ep string, err error, wait time.Duration) {
-	b.update(ep, func(e *endpointCount) { e.retries++ })
-}
-
-func (b *barProgress) Skip(ep, reason string) {
-	b.Start(ep)
-	b.update(ep, func(e *endpointCount) { e.note = "skipped: not allowed by the login" })
-	b.finish(ep)
-}
-
-func (b *barProgress) Done(ep string, items int, err error) {
-	b.update(ep, func(e *endpointCount) {
-		e.done = true
-		e.items = items
-		if err != nil {
-			e.note = "failed"
-		} else {
-			e.note = fmt.Sprintf("%d items, %s", items, time.Since(e.started).Round(100*time.Millisecond))
+func (c *counts) done(ep string, items int, err error) endpointCount {
+	return c.update(ep, func(e *endpointCount) {
+		e.ended = time.Now()
+		switch {
+		case err == nil:
+			e.state, e.items = finished, items
+		case errors.Is(err, context.Canceled):
+			e.state = cancelled
+		default:
+			e.state = failed
 		}
 	})
-	b.finish(ep)
 }
 
-func (b *barProgress) finish(ep string) {
-	b.mu.Lock()
-	bar := b.bars[ep]
-	b.mu.Unlock()
-	if bar != nil {
-		bar.SetTotal(-1, true)
+// liveProgress draws one live line per endpoint on a terminal, with log
+// lines above them (the logger writes into the same termui.Live).
+type liveProgress struct {
+	counts
+	live  *termui.Live
+	color bool
+}
+
+var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+// render is called by the drawing goroutine only.
+func (p *liveProgress) render(frame int) []string {
+	p.mu.Lock()
+	rows := make([]endpointCount, len(p.order))
+	width := 0
+	for i, n := range p.order {
+		rows[i] = *p.by[n]
+		width = max(width, len(n))
 	}
-}
+	names := append([]string(nil), p.order...)
+	phase, since := p.phase, p.since
+	p.mu.Unlock()
 
-// Close stops drawing and leaves the last frame on screen.
-func (b *barProgress) Close() {
-	b.mu.Lock()
-	bars := b.bars
-	b.mu.Unlock()
-	for _, bar := range bars {
-		if !bar.Completed() {
-			bar.Abort(false)
+	lines := make([]string, 0, len(rows)+1)
+	for i, e := range rows {
+		var mark, text string
+		switch e.state {
+		case running:
+			mark, text = spinner[frame%len(spinner)], e.String()
+			if e.lastRetry != "" {
+				text += " (" + e.lastRetry + ")"
+			}
+		case finished:
+			mark = p.paint("32", "✓")
+			text = fmt.Sprintf("%s in %s", plural(e.items, "item"), termui.Duration(e.ended.Sub(e.started)))
+		case skipped:
+			mark, text = p.paint("2", "-"), p.paint("2", "skipped: not allowed by the login")
+		case failed:
+			mark, text = p.paint("31", "✗"), p.paint("31", "failed")+" after "+e.String()
+		case cancelled:
+			mark, text = p.paint("2", "·"), p.paint("2", "stopped")+" after "+e.String()
 		}
+		lines = append(lines, fmt.Sprintf("%s %-*s  %s", mark, width, names[i], text))
 	}
-	b.p.Wait()
+	switch phase {
+	case "fetch":
+		lines = append(lines, p.paint("2", "fetching, "+termui.Duration(time.Since(since))))
+	case "write":
+		lines = append(lines, p.paint("2", "writing the tables, "+termui.Duration(time.Since(since))))
+	}
+	return lines
+}
+
+func (p *liveProgress) paint(code, s string) string {
+	if !p.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (p *liveProgress) Phase(name string)          { p.setPhase(name); p.live.Kick() }
+func (p *liveProgress) Start(ep string)            { p.start(ep) }
+func (p *liveProgress) Page(ep string, items int)  { p.page(ep, items) }
+func (p *liveProgress) Fanout(ep string, d, t int) { p.fanout(ep, d, t) }
+func (p *liveProgress) Skip(ep, reason string)     { p.skip(ep); p.live.Kick() }
+func (p *liveProgress) Done(ep string, n int, err error) {
+	p.done(ep, n, err)
+	p.live.Kick()
+}
+func (p *liveProgress) Retry(ep string, err error, wait time.Duration) { p.retry(ep, err, wait) }
+
+// Close draws the last frame and leaves it on screen.
+func (p *liveProgress) Close() {
+	p.setPhase("")
+	p.live.Close()
 }
 
 // lineProgress logs plain lines, for CI logs and pipes: one when an
@@ -148,6 +196,7 @@ type lineProgress struct {
 	counts
 	log  *slog.Logger
 	stop chan struct{}
+	once sync.Once
 	wg   sync.WaitGroup
 }
 
@@ -172,57 +221,97 @@ func newLineProgress(log *slog.Logger, every time.Duration) *lineProgress {
 
 func (l *lineProgress) tick() {
 	l.mu.Lock()
-	names := append([]string(nil), l.name...)
+	names := append([]string(nil), l.order...)
 	sort.Strings(names)
 	type row struct {
 		name string
 		e    endpointCount
 	}
-	var running []row
+	var active []row
 	for _, n := range names {
-		if e := l.by[n]; !e.done {
-			running = append(running, row{n, *e})
+		if e := l.by[n]; e.state == running {
+			active = append(active, row{n, *e})
 		}
 	}
 	l.mu.Unlock()
-	for _, r := range running {
-		l.log.Info("fetching", "endpoint", r.name, "pages", r.e.pages, "items", r.e.items, "retries", r.e.retries)
+	for _, r := range active {
+		args := []any{"endpoint", r.name, "pages", r.e.pages, "items", r.e.items, "retries", r.e.retries}
+		if r.e.fanTotal > 0 {
+			args = append(args, "done", r.e.fanDone, "of", r.e.fanTotal)
+		}
+		l.log.Info("fetching", args...)
 	}
 }
 
-func (l *lineProgress) Phase(name string) { l.log.Info("phase", "name", name) }
+func (l *lineProgress) Phase(name string) {
+	l.setPhase(name)
+	l.log.Info("phase", "name", name)
+}
 
 func (l *lineProgress) Start(ep string) {
-	l.update(ep, func(*endpointCount) {})
+	l.start(ep)
 	l.log.Info("start", "endpoint", ep)
 }
 
-func (l *lineProgress) Page(ep string, items int) {
-	l.update(ep, func(e *endpointCount) { e.pages++; e.items += items })
-}
+func (l *lineProgress) Page(ep string, items int)  { l.page(ep, items) }
+func (l *lineProgress) Fanout(ep string, d, t int) { l.fanout(ep, d, t) }
 
-func (l *lineProgress) Retry(ep string, err error, wait time.Duration) {
-	l.update(ep, func(e *endpointCount) { e.retries++ })
-	l.log.Info("retry", "endpoint", ep, "error", err.Error(), "wait", wait.Round(time.Millisecond).String())
-}
+// Retry counts only: the fetch client logs each retry itself.
+func (l *lineProgress) Retry(ep string, err error, wait time.Duration) { l.retry(ep, err, wait) }
 
 func (l *lineProgress) Skip(ep, reason string) {
-	l.update(ep, func(e *endpointCount) { e.done = true })
+	l.skip(ep)
 	// The engine logs the reason as a warning; here it is one line of progress.
 	l.log.Info("skipped", "endpoint", ep)
 }
 
 func (l *lineProgress) Done(ep string, items int, err error) {
-	e := l.update(ep, func(e *endpointCount) { e.done = true; e.items = items })
-	if err != nil {
+	e := l.done(ep, items, err)
+	switch e.state {
+	case cancelled:
+		l.log.Info("stopped", "endpoint", ep, "pages", e.pages)
+	case failed:
 		l.log.Info("failed", "endpoint", ep, "pages", e.pages)
-		return
+	default:
+		l.log.Info("done", "endpoint", ep, "items", items, "pages", e.pages, "retries", e.retries,
+			"elapsed", e.ended.Sub(e.started).Round(time.Millisecond).String())
 	}
-	l.log.Info("done", "endpoint", ep, "items", items, "pages", e.pages, "retries", e.retries,
-		"elapsed", time.Since(e.started).Round(time.Millisecond).String())
 }
 
 func (l *lineProgress) Close() {
-	close(l.stop)
+	l.once.Do(func() { close(l.stop) })
 	l.wg.Wait()
+}
+
+type quietProgress struct{}
+
+func (quietProgress) Phase(string)                       {}
+func (quietProgress) Start(string)                       {}
+func (quietProgress) Page(string, int)                   {}
+func (quietProgress) Fanout(string, int, int)            {}
+func (quietProgress) Skip(string, string)                {}
+func (quietProgress) Done(string, int, error)            {}
+func (quietProgress) Retry(string, error, time.Duration) {}
+func (quietProgress) Close()                             {}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if strings.HasSuffix(word, "y") {
+		word = strings.TrimSuffix(word, "y") + "ie"
+	}
+	return thousands(n) + " " + word + "s"
+}
+
+// thousands writes n with comma separators: 12,345.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/internal/termui"
 )
 
 func statusCommand() *cli.Command {
@@ -55,7 +56,7 @@ func runStatus(c *cli.Context) error {
 	if tok.Expiry.IsZero() {
 		fmt.Fprintf(out, "  expires:     unknown\n")
 	} else {
-		fmt.Fprintf(out, "  expires:     %s (in %s)\n", tok.Expiry.Local().Format(time.RFC3339), time.Until(tok.Expiry).Round(time.Second))
+		fmt.Fprintf(out, "  expires:     %s (%s)\n", tok.Expiry.Local().Format("2006-01-02 15:04 MST"), termui.Until(tok.Expiry, time.Now()))
 	}
 	fmt.Fprintf(out, "  refreshable: %t\n", tok.RefreshToken != "")
 	fmt.Fprintf(out, "  token:       %s\n", store)

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"github.com/upexport/upexport/internal/termui"
+
 	"context"
 	"errors"
 	"fmt"
@@ -51,7 +53,7 @@ func LoginDevice(ctx context.Context, p Provider, opts DeviceOptions) (*oauth2.T
 		fmt.Fprintf(out, "(or open %s, which has the code filled in)\n\n", da.VerificationURIComplete)
 	}
 	if !da.Expiry.IsZero() {
-		fmt.Fprintf(out, "Waiting for approval; the code expires in %s...\n", time.Until(da.Expiry).Round(time.Second))
+		fmt.Fprintf(out, "Waiting for approval; the code expires in %s...\n", termui.Duration(time.Until(da.Expiry)))
 	} else {
 		fmt.Fprintf(out, "Waiting for approval...\n")
 	}
