@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 // Provider holds everything that differs between OAuth servers.
@@ -71,7 +73,7 @@ func (p Provider) Validate() error {
 		}
 		u, err := url.Parse(f.val)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("--%s %q is not an http(s) URL", f.name, f.val)
+			return fmt.Errorf("--%s %q is not an http(s) URL", f.name, safehttp.Redact(f.val))
 		}
 	}
 	if p.TokenURL == "" {
@@ -109,12 +111,21 @@ func (p Provider) config(redirectURL string) *oauth2.Config {
 const tokenTimeout = 30 * time.Second
 
 // withClient puts hc where golang.org/x/oauth2 looks for the client of
-// token-endpoint requests.
+// token-endpoint requests (code exchange, refresh, device authorization
+// and polling).
 func withClient(ctx context.Context, hc *http.Client) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, tokenClient(hc))
+}
+
+// tokenClient is hc, or a client with a 30 s timeout and bounded phases,
+// made to refuse redirects to another origin: requests to the token and
+// revocation endpoints carry the refresh token and the client secret in
+// their bodies, and net/http replays a POST body on a 307 or 308.
+func tokenClient(hc *http.Client) *http.Client {
 	if hc == nil {
-		hc = &http.Client{Timeout: tokenTimeout}
+		hc = &http.Client{Timeout: tokenTimeout, Transport: safehttp.NewTransport(safehttp.Timeouts{})}
 	}
-	return context.WithValue(ctx, oauth2.HTTPClient, hc)
+	return safehttp.WithCheckRedirect(hc)
 }
 
 // Scopes returns the scopes granted with tok: the "scope" of the token
