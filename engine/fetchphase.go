@@ -468,7 +468,7 @@ func (r *run) copyArchive(from string) error {
 		return err
 	}
 	if st == nil {
-		return fmt.Errorf("--from-raw: %s holds no archive (no %s)", from, stateFile)
+		return fmt.Errorf("--from-raw: %s %w (no %s)", from, ErrNoArchive, stateFile)
 	}
 	r.state = st
 	entries, err := os.ReadDir(from)
