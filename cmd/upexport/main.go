@@ -63,7 +63,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "upexport: %v\n", err)
 	var ec cli.ExitCoder
+	var login loginNeededError
 	switch {
+	case errors.As(err, &ec) && ec.ExitCode() == exitLoginNeeded && !errors.As(err, &login):
+		// urfave/cli says 3 for "No help topic": 3 is ours, for logins.
+		return exitUsage
 	case errors.As(err, &ec):
 		return ec.ExitCode()
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
@@ -96,6 +100,16 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			return cli.Exit(err.Error(), exitUsage)
 		},
 		Commands: commands(),
+		Action: func(c *cli.Context) error {
+			if !c.Args().Present() {
+				return cli.ShowAppHelp(c)
+			}
+			msg := fmt.Sprintf("unknown command %q", c.Args().First())
+			if cli.SuggestCommand != nil {
+				msg += ". " + cli.SuggestCommand(c.App.Commands, c.Args().First())
+			}
+			return usageErrorf("%s (see 'upexport --help')", msg)
+		},
 	}
 }
 
