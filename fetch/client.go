@@ -115,27 +115,29 @@ func (c *Client) Concurrency() int { return cap(c.inflight) }
 
 // resolve turns an endpoint path ("users/@me/moves") or a host-relative
 // next link ("/nudge/api/v.1.1/users/X/moves?...") into a URL on the API's
-// host. A link to another host is refused: following it would send the
-// user's token to whoever the server names.
+// host. A link that ends up anywhere else is refused: following it would
+// send the user's token to whoever the server names. The check is on the
+// resolved URL, since "//x@" or "https:x" change the host in ways a look
+// at the link alone misses.
 func (c *Client) resolve(ref string) (*url.URL, error) {
 	u, err := url.Parse(ref)
 	if err != nil {
 		return nil, fmt.Errorf("bad link %q: %w", ref, err)
 	}
-	if u.IsAbs() || u.Host != "" {
-		if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-			return nil, fmt.Errorf("link %q leaves the API host %s", ref, c.base.Host)
-		}
-		return u, nil
+	var r *url.URL
+	if len(ref) > 0 && ref[0] == '/' || u.Scheme != "" {
+		r = c.base.ResolveReference(u)
+	} else {
+		// Relative to the API root, which has no trailing slash.
+		root := *c.base
+		root.Path = trimSlash(root.Path) + "/"
+		root.RawPath = ""
+		r = root.ResolveReference(u)
 	}
-	if len(ref) > 0 && ref[0] == '/' {
-		return c.base.ResolveReference(u), nil
+	if r.Scheme != c.base.Scheme || r.Host != c.base.Host || r.Opaque != "" {
+		return nil, fmt.Errorf("link %q leaves the API host %s", ref, c.base.Host)
 	}
-	// Relative to the API root, which has no trailing slash.
-	root := *c.base
-	root.Path = trimSlash(root.Path) + "/"
-	root.RawPath = ""
-	return root.ResolveReference(u), nil
+	return r, nil
 }
 
 func trimSlash(s string) string {

@@ -64,6 +64,22 @@ func JawboneProvider() Provider {
 // Validate reports the first setting that makes the provider unusable for
 // API calls and token refresh.
 func (p Provider) Validate() error {
+	if err := p.ValidateAPI(); err != nil {
+		return err
+	}
+	if p.TokenURL == "" {
+		return errors.New("no token URL: set --token-url or UPEXPORT_TOKEN_URL")
+	}
+	if p.ClientID == "" {
+		return errors.New("no client id: set --client-id or UPEXPORT_CLIENT_ID to the id of the app you registered with the provider")
+	}
+	return nil
+}
+
+// ValidateAPI reports the first malformed URL: what API calls with an
+// access token alone need, which never talk to the token endpoint and so
+// need no client id.
+func (p Provider) ValidateAPI() error {
 	for _, f := range []struct{ name, val string }{
 		{"api-url", p.APIURL}, {"auth-url", p.AuthURL}, {"token-url", p.TokenURL},
 		{"device-url", p.DeviceURL}, {"revoke-url", p.RevokeURL},
@@ -75,12 +91,6 @@ func (p Provider) Validate() error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("--%s %q is not an http(s) URL", f.name, safehttp.Redact(f.val))
 		}
-	}
-	if p.TokenURL == "" {
-		return errors.New("no token URL: set --token-url or UPEXPORT_TOKEN_URL")
-	}
-	if p.ClientID == "" {
-		return errors.New("no client id: set --client-id or UPEXPORT_CLIENT_ID to the id of the app you registered with the provider")
 	}
 	return nil
 }
