@@ -80,4 +80,3 @@ func FuzzResolveNext(f *testing.F) {
 		}
 	})
 }
-
