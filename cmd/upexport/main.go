@@ -30,8 +30,8 @@ const (
 const exitCodesHelp = `EXIT CODES:
    0    everything asked for was done
    1    something failed: the message names the endpoint, page and what the server said
-   2    bad usage: an unknown flag, a bad value, a missing argument
-   3    login needed, and no terminal to ask on (set UPEXPORT_REFRESH_TOKEN or run 'upexport login')
+   2    bad usage: an unknown command or flag, a bad value, a missing argument
+   3    login needed: no terminal to ask on, or the server rejected the token (set UPEXPORT_REFRESH_TOKEN or run 'upexport login')
    130  interrupted (Ctrl-C or SIGTERM); files already exported are left as they were`
 
 // defaultMemoryLimit is the Go runtime's soft memory limit unless
