@@ -233,6 +233,7 @@ func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		safehttp.RedactError(err)
 		c.logRequest(ctx, u, 0, start, err)
 		if final(err) {
 			return nil, err

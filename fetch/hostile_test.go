@@ -123,6 +123,14 @@ func TestAPIURLPasswordIsNotPrinted(t *testing.T) {
 	if err == nil || strings.Contains(err.Error()+pageURL, "pw-secret") || !strings.Contains(err.Error(), "me:xxxxx@") {
 		t.Fatalf("error %q", err)
 	}
+	// A user name alone may be a token; net/http's own url.Error shows it.
+	refused, err := NewClient(Options{HTTPClient: api.Client(), APIURL: "http://tok-secret@127.0.0.1:1/api", Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := collect(refused); err == nil || strings.Contains(err.Error(), "tok-secret") {
+		t.Errorf("error %q", err)
+	}
 	for _, bad := range []string{"http://me:pw-secret@[::1", "ftp://me:pw-secret@host/x", "http://me:pw-secret@"} {
 		_, err := NewClient(Options{HTTPClient: api.Client(), APIURL: bad})
 		if err == nil || strings.Contains(err.Error(), "pw-secret") {

@@ -100,6 +100,17 @@ func Origin(u *url.URL) string {
 	return scheme + "://" + host + ":" + port
 }
 
+// RedactError redacts the URL of the *url.Error in err's chain, which
+// net/http fills in with only the password hidden (a user name may be a
+// token), and returns err.
+func RedactError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = Redact(ue.URL)
+	}
+	return err
+}
+
 // Redact returns raw with the password of its userinfo replaced by
 // "xxxxx" (url.URL.Redacted), or a user name without password (which may
 // be a token) replaced by it. A URL that does not parse loses its whole

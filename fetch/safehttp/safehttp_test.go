@@ -196,3 +196,14 @@ func TestIdleTimeoutIsPerRead(t *testing.T) {
 		t.Fatalf("%q, %v", b, err)
 	}
 }
+
+func TestRedactError(t *testing.T) {
+	hc := &http.Client{}
+	_, err := hc.Get("http://tok_secret@127.0.0.1:1/x")
+	if err == nil || !strings.Contains(err.Error(), "tok_secret") {
+		t.Fatalf("net/http redacts user names now: %v", err)
+	}
+	if err := RedactError(err); strings.Contains(err.Error(), "tok_secret") || !strings.Contains(err.Error(), "xxxxx@127.0.0.1:1") {
+		t.Errorf("%v", err)
+	}
+}
