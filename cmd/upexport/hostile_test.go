@@ -264,3 +264,28 @@ func TestVerboseLogsRequests(t *testing.T) {
 		t.Error("the token was logged")
 	}
 }
+
+// Issue 13 item 1: an API that redirects to another origin gets no token
+// from the export, which fails at once naming both URLs.
+func TestExportRefusesRedirectToAnotherOrigin(t *testing.T) {
+	tokenEnvOnly(t)
+	t.Setenv(auth.EnvAccessToken, "the-access-token")
+	var stolen atomic.Int64
+	thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stolen.Add(1)
+	}))
+	defer thief.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, thief.URL+"/steal", http.StatusFound)
+	}))
+	defer api.Close()
+	r := runAuthCLI(t, nil, nil, "export", "--out", filepath.Join(t.TempDir(), "up"), "--endpoints", "user",
+		"--api-url", api.URL+"/nudge/api/v.1.1", "--client-id", "x")
+	if stolen.Load() != 0 {
+		t.Fatalf("the other origin got %d requests", stolen.Load())
+	}
+	if r.code != exitFailure || !strings.Contains(r.stderr, "refused the redirect from "+api.URL+"/nudge/api/v.1.1/users/@me to "+thief.URL+"/steal") ||
+		strings.Contains(r.stderr, "retry") {
+		t.Fatalf("%+v", r)
+	}
+}
