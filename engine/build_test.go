@@ -74,8 +74,8 @@ func TestDiscoverParallel(t *testing.T) {
 		return ""
 	})
 	_, err = discover(context.Background(), strict, "moves", schema.Options{StrictSchema: true})
-	if err == nil || !strings.Contains(err.Error(), "line 1501:") {
-		t.Fatalf("strict discovery: %v, want the error of line 1501", err)
+	if err == nil || !strings.Contains(err.Error(), "moves item 1501:") {
+		t.Fatalf("strict discovery: %v, want the error of item 1501", err)
 	}
 }
 
@@ -209,8 +209,8 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		return ""
 	})
 	_, err = flattenFile(context.Background(), bad, "moves", "u1", nil, schema.Options{}, 3, func(*schema.Batch) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "line 2101:") {
-		t.Fatalf("got %v, want the error of line 2101", err)
+	if err == nil || !strings.Contains(err.Error(), "moves item 2101:") {
+		t.Fatalf("got %v, want the error of item 2101", err)
 	}
 }
 
@@ -243,8 +243,8 @@ func TestFlattenFileReadErrorOrder(t *testing.T) {
 	}
 	for _, workers := range []int{1, 4} {
 		_, err := flattenFile(context.Background(), path, "moves", "u", nil, schema.Options{}, workers, func(*schema.Batch) error { return nil })
-		if err == nil || !strings.Contains(err.Error(), "line 1:") {
-			t.Errorf("%d workers: %v, want the error of line 1", workers, err)
+		if err == nil || !strings.Contains(err.Error(), "moves item 1:") {
+			t.Errorf("%d workers: %v, want the error of item 1", workers, err)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 // fetchAll reads every selected endpoint into the run's archive.
@@ -133,8 +134,10 @@ func (r *run) loadPrevious() error {
 		r.warn("incremental: %s has no earlier export, so this run fetches everything", r.out.path)
 	case prev.Version != stateVersion:
 		r.warn("incremental: the archive in %s is of another version, so this run fetches everything", dir)
-	case prev.APIURL != r.cfg.APIURL:
-		return fmt.Errorf("incremental: %s was exported from %s, not %s: export into another --out", r.out.path, prev.APIURL, r.cfg.APIURL)
+	case safehttp.Redact(prev.APIURL) != safehttp.Redact(r.cfg.APIURL):
+		// Exports before redaction kept a password of the API URL here.
+		return fmt.Errorf("incremental: %s was exported from %s, not %s: export into another --out",
+			r.out.path, safehttp.Redact(prev.APIURL), safehttp.Redact(r.cfg.APIURL))
 	case dateRange(prev.Since, prev.Until) != dateRange(&r.cfg.Since, &r.cfg.Until):
 		// The archive holds the old range: merging into it would keep
 		// items outside the new one, or miss the part never fetched.
@@ -478,7 +481,7 @@ func (r *run) copyArchive(from string) error {
 		return err
 	}
 	if st == nil {
-		return fmt.Errorf("--from-raw: %s holds no archive (no %s)", from, stateFile)
+		return fmt.Errorf("--from-raw: %s %w (no %s)", from, ErrNoArchive, stateFile)
 	}
 	r.state = st
 	entries, err := os.ReadDir(from)

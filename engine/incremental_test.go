@@ -3,6 +3,7 @@ package engine
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,28 @@ func TestIncrementalAfterUnpackedArchive(t *testing.T) {
 	mustRun(t, cfg)
 	if got := len(column(t, out, "moves", "xid")); got != want || want == 0 {
 		t.Fatalf("after the incremental run %d moves, before %d", got, want)
+	}
+}
+
+// TestIncrementalAPIURLPassword: the API URL is compared and shown without
+// its password (issue 13 item 3), also when an older export kept one.
+func TestIncrementalAPIURLPassword(t *testing.T) {
+	d := newDemo(t, upserver.Config{Seed: 5, Days: 10}, allReadScopes)
+	out := filepath.Join(t.TempDir(), "inc")
+	cfg := d.config(t, out, []string{"user"}, false)
+	cfg.APIURL = "http://me:pw-secret@api.example/v1"
+	mustRun(t, cfg)
+
+	cfg = d.config(t, out, []string{"user"}, false)
+	cfg.Incremental = true
+	cfg.APIURL = "http://me:other-secret@api.example/v1"
+	mustRun(t, cfg) // the same API, another password
+
+	cfg = d.config(t, out, []string{"user"}, false)
+	cfg.Incremental = true
+	cfg.APIURL = "http://me:other-secret@elsewhere.example/v1"
+	_, err := Run(t.Context(), cfg)
+	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "me:xxxxx@elsewhere.example") {
+		t.Fatalf("%v", err)
 	}
 }

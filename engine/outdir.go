@@ -25,6 +25,10 @@ type outDir struct {
 // other than an export.
 var ErrNotExport = errors.New("exists and is not an upexport export")
 
+// ErrNoArchive is returned for a --from-raw directory with no raw archive
+// to export from.
+var ErrNoArchive = errors.New("holds no archive")
+
 // prepareOut locks out, clears what crashed runs left beside it and creates
 // the run's temporary directory. isExport tells whether a directory holds a
 // previous export (it may be replaced); any other non-empty directory is

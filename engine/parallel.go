@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -150,10 +149,11 @@ func eachChunk(ctx context.Context, path string, workers int, work func(worker i
 	return g.Wait()
 }
 
-// lineError names the archive file and line of an item's error, as
-// archive.Each does.
+// lineError places an item's error at its endpoint and item number (its
+// line in the archive), as archive.Each does; the archive file itself is
+// a temporary one the user never sees.
 func lineError(path string, n int, err error) error {
-	return fmt.Errorf("%s line %d: %w", filepath.Base(path), n, err)
+	return fmt.Errorf("%s item %d: %w", archive.Endpoint(path), n, err)
 }
 
 // warnOnce makes opts.Warn safe for several goroutines and keeps each

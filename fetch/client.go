@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +17,9 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 	"golang.org/x/time/rate"
+
+	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 // Options configure a Client.
@@ -40,8 +44,11 @@ type Options struct {
 	MaxPages int
 	// MaxBody caps the size of one response body. Default 256 MiB.
 	MaxBody int64
-	Logger  *slog.Logger
-	// OnRetry, when set, is told of every retry (for progress displays).
+	// Logger gets one debug line per request (method, URL without
+	// password, status, duration) and, unless OnRetry is set, per retry.
+	Logger *slog.Logger
+	// OnRetry, when set, is told of every retry (for progress displays),
+	// instead of the Logger.
 	OnRetry func(endpoint string, err error, wait time.Duration)
 }
 
@@ -70,10 +77,10 @@ func NewClient(o Options) (*Client, error) {
 	}
 	base, err := url.Parse(o.APIURL)
 	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("fetch: API URL %q is not an absolute URL", o.APIURL)
+		return nil, fmt.Errorf("fetch: API URL %q is not an absolute URL", safehttp.Redact(o.APIURL))
 	}
 	if base.Scheme != "https" && base.Scheme != "http" {
-		return nil, fmt.Errorf("fetch: API URL %q: scheme must be http or https", o.APIURL)
+		return nil, fmt.Errorf("fetch: API URL %q: scheme must be http or https", redacted(base))
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
@@ -108,27 +115,29 @@ func (c *Client) Concurrency() int { return cap(c.inflight) }
 
 // resolve turns an endpoint path ("users/@me/moves") or a host-relative
 // next link ("/nudge/api/v.1.1/users/X/moves?...") into a URL on the API's
-// host. A link to another host is refused: following it would send the
-// user's token to whoever the server names.
+// host. A link that ends up anywhere else is refused: following it would
+// send the user's token to whoever the server names. The check is on the
+// resolved URL, since "//x@" or "https:x" change the host in ways a look
+// at the link alone misses.
 func (c *Client) resolve(ref string) (*url.URL, error) {
 	u, err := url.Parse(ref)
 	if err != nil {
 		return nil, fmt.Errorf("bad link %q: %w", ref, err)
 	}
-	if u.IsAbs() || u.Host != "" {
-		if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-			return nil, fmt.Errorf("link %q leaves the API host %s", ref, c.base.Host)
-		}
-		return u, nil
+	var r *url.URL
+	if len(ref) > 0 && ref[0] == '/' || u.Scheme != "" {
+		r = c.base.ResolveReference(u)
+	} else {
+		// Relative to the API root, which has no trailing slash.
+		root := *c.base
+		root.Path = trimSlash(root.Path) + "/"
+		root.RawPath = ""
+		r = root.ResolveReference(u)
 	}
-	if len(ref) > 0 && ref[0] == '/' {
-		return c.base.ResolveReference(u), nil
+	if r.Scheme != c.base.Scheme || r.Host != c.base.Host || r.Opaque != "" {
+		return nil, fmt.Errorf("link %q leaves the API host %s", ref, c.base.Host)
 	}
-	// Relative to the API root, which has no trailing slash.
-	root := *c.base
-	root.Path = trimSlash(root.Path) + "/"
-	root.RawPath = ""
-	return root.ResolveReference(u), nil
+	return r, nil
 }
 
 func trimSlash(s string) string {
@@ -172,6 +181,7 @@ func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.Raw
 		}
 		return nil, err
 	}
+	logRetry := c.opts.OnRetry == nil
 	eb := backoff.NewExponentialBackOff()
 	eb.InitialInterval = 250 * time.Millisecond
 	eb.MaxInterval = c.opts.MaxWait
@@ -181,9 +191,10 @@ func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.Raw
 		backoff.WithMaxElapsedTime(0),
 		backoff.WithNotify(func(err error, wait time.Duration) {
 			c.Stats.Retries.Add(1)
-			c.log.LogAttrs(ctx, slog.LevelDebug, "retry", slog.String("endpoint", endpoint),
-				slog.String("url", u.String()), slog.String("error", err.Error()), slog.Duration("wait", wait))
-			if c.opts.OnRetry != nil {
+			if logRetry {
+				c.log.LogAttrs(ctx, slog.LevelDebug, "retry", slog.String("endpoint", endpoint),
+					slog.String("url", redacted(u)), slog.String("error", err.Error()), slog.Duration("wait", wait))
+			} else {
 				c.opts.OnRetry(endpoint, err, wait)
 			}
 		}))
@@ -219,13 +230,20 @@ func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
 	}
 	req.Header.Set("Accept", "application/json")
 	c.Stats.Requests.Add(1)
+	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		safehttp.RedactError(err)
+		c.logRequest(ctx, u, 0, start, err)
+		if final(err) {
+			return nil, err
+		}
 		return nil, &transportError{err}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
 	resp.Body.Close()
 	c.Stats.Bytes.Add(int64(len(body)))
+	c.logRequest(ctx, u, resp.StatusCode, start, err)
 	if err != nil {
 		return nil, &transportError{fmt.Errorf("reading body: %w", err)}
 	}
@@ -257,6 +275,37 @@ func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
 		return nil, errors.New("response has no data")
 	}
 	return &env, nil
+}
+
+// logRequest is the --verbose line of one request. The URL has no
+// password; tokens travel in headers, which are never logged.
+func (c *Client) logRequest(ctx context.Context, u *url.URL, status int, start time.Time, err error) {
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", http.MethodGet), slog.String("url", redacted(u))}
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	attrs = append(attrs, slog.Duration("duration", time.Since(start).Round(time.Millisecond)))
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "request", attrs...)
+}
+
+// final reports whether a request that got no response must not be tried
+// again: the login is gone (a rejected refresh token, a 401 with nothing
+// to refresh with), the token endpoint refused the client, or a redirect
+// would take the token to another origin. The same request would fail the
+// same way, and a dead credential should not be hammered.
+func final(err error) bool {
+	if errors.Is(err, auth.ErrLoginRequired) || errors.Is(err, safehttp.ErrCrossOrigin) ||
+		errors.Is(err, safehttp.ErrTooManyRedirects) {
+		return true
+	}
+	var se *auth.ServerError
+	return errors.As(err, &se) && se.Status >= 400 && se.Status < 500 && se.Status != http.StatusTooManyRequests
 }
 
 func apiError(status int, body []byte) *APIError {
@@ -324,13 +373,18 @@ func isTruncation(err error) bool {
 }
 
 // retryAfter parses a Retry-After value: delay seconds or an HTTP date.
+// A delay too large for a time.Duration is the largest one (the caller
+// caps it at MaxWait anyway).
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil {
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if s < 0 {
 			return 0, false
+		}
+		if s > int64(math.MaxInt64/time.Second) {
+			return time.Duration(math.MaxInt64), true
 		}
 		return time.Duration(s) * time.Second, true
 	}

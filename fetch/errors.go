@@ -51,7 +51,7 @@ func IsForbidden(err error) bool {
 type PageError struct {
 	Endpoint string
 	Page     int    // 1-based
-	URL      string // the request, without credentials (tokens go in headers)
+	URL      string // the request, without password (tokens go in headers)
 	Err      error
 }
 

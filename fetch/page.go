@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 // Page is one page of a collection.
 type Page struct {
-	Number  int // 1-based
-	URL     string
+	Number  int    // 1-based
+	URL     string // without a password, for messages
 	UserXID string // meta.user_xid
 	Items   []json.RawMessage
 }
@@ -40,26 +42,26 @@ func (c *Client) Pages(ctx context.Context, endpoint, path string, query url.Val
 	seen := map[string]bool{}
 	for n := 1; ; n++ {
 		if n > c.opts.MaxPages {
-			return &PageError{Endpoint: endpoint, Page: n, URL: u.String(),
+			return &PageError{Endpoint: endpoint, Page: n, URL: redacted(u),
 				Err: fmt.Errorf("more than %d pages (raise --max-pages if the account is really that large)", c.opts.MaxPages)}
 		}
 		key := canonical(u)
 		if seen[key] {
-			return &PageError{Endpoint: endpoint, Page: n, URL: u.String(),
+			return &PageError{Endpoint: endpoint, Page: n, URL: redacted(u),
 				Err: fmt.Errorf("the server's next link repeats an earlier page: it would loop forever")}
 		}
 		seen[key] = true
 
 		data, xid, err := c.get(ctx, endpoint, u)
 		if err != nil {
-			return &PageError{Endpoint: endpoint, Page: n, URL: u.String(), Err: err}
+			return &PageError{Endpoint: endpoint, Page: n, URL: redacted(u), Err: err}
 		}
 		var col collection
 		if err := json.Unmarshal(data, &col); err != nil {
-			return &PageError{Endpoint: endpoint, Page: n, URL: u.String(),
+			return &PageError{Endpoint: endpoint, Page: n, URL: redacted(u),
 				Err: fmt.Errorf("data is not a collection: %w", err)}
 		}
-		if err := fn(Page{Number: n, URL: u.String(), UserXID: xid, Items: col.Items}); err != nil {
+		if err := fn(Page{Number: n, URL: redacted(u), UserXID: xid, Items: col.Items}); err != nil {
 			return err
 		}
 		if col.Links == nil || col.Links.Next == "" {
@@ -67,7 +69,7 @@ func (c *Client) Pages(ctx context.Context, endpoint, path string, query url.Val
 		}
 		next, err := c.resolve(col.Links.Next)
 		if err != nil {
-			return &PageError{Endpoint: endpoint, Page: n, URL: u.String(), Err: err}
+			return &PageError{Endpoint: endpoint, Page: n, URL: redacted(u), Err: err}
 		}
 		u = next
 	}
@@ -94,7 +96,7 @@ func (c *Client) Get(ctx context.Context, endpoint, path string, query url.Value
 	}
 	data, xid, err := c.get(ctx, endpoint, u)
 	if err != nil {
-		return nil, "", &PageError{Endpoint: endpoint, Page: 1, URL: u.String(), Err: err}
+		return nil, "", &PageError{Endpoint: endpoint, Page: 1, URL: redacted(u), Err: err}
 	}
 	return data, xid, nil
 }
@@ -112,3 +114,7 @@ func Compact(item json.RawMessage) (json.RawMessage, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// redacted is u for messages: without a password or a user name that may
+// be a token.
+func redacted(u *url.URL) string { return safehttp.Redact(u.String()) }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/fetch/safehttp"
 	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/internal/termui"
 	"github.com/upexport/upexport/schema"
@@ -114,9 +116,17 @@ func runExport(c *cli.Context) error {
 	if !since.IsZero() && !until.IsZero() && until.Before(since) {
 		return usageErrorf("--until %s is before --since %s", c.String("until"), c.String("since"))
 	}
-	eps, err := fetch.Select(strings.Split(c.String("endpoints"), ","), c.Bool("ticks"))
+	names := strings.Split(c.String("endpoints"), ",")
+	if c.IsSet("endpoints") && strings.TrimSpace(strings.Join(names, "")) == "" {
+		// Select takes no names as "all": a list of only commas is a slip.
+		return usageErrorf("--endpoints %q names no endpoint (leave it out to export every readable one)", c.String("endpoints"))
+	}
+	eps, err := fetch.Select(names, c.Bool("ticks"))
 	if err != nil {
 		return usageError{fmt.Errorf("--endpoints: %w", err)}
+	}
+	if fi, err := os.Stat(c.Path("out")); err == nil && !fi.IsDir() {
+		return usageErrorf("--out %s is a file: it must name a directory", c.Path("out"))
 	}
 	if c.IsSet("from-raw") && (c.Bool("demo") || c.Bool("incremental")) {
 		return usageErrorf("--from-raw re-exports an archive: it cannot be combined with --demo or --incremental")
@@ -172,10 +182,11 @@ func runExport(c *cli.Context) error {
 			}
 			hc, p = sess.Client(), sess.Provider()
 			granted = sessionScopes(ctx, sess)
-			cfg.Provider = p.TokenURL
+			cfg.Provider = safehttp.Redact(p.TokenURL)
 		}
 		if cfg.APIURL == "" {
-			cfg.APIURL = p.APIURL
+			// It goes into the manifest and messages: no password.
+			cfg.APIURL = safehttp.Redact(p.APIURL)
 		}
 		cfg.Endpoints = allowed(cfg.Endpoints, granted, progress, log)
 		cfg.Client, err = fetch.NewClient(fetch.Options{
@@ -198,10 +209,12 @@ func runExport(c *cli.Context) error {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return cli.Exit("interrupted: the previous export in "+cfg.Out+" is untouched", exitInterrupted)
 		}
-		if errors.Is(err, engine.ErrNotExport) {
+		if errors.Is(err, engine.ErrNotExport) || errors.Is(err, engine.ErrNoArchive) {
 			return usageError{err}
 		}
-		return err
+		// A refresh token the server rejected, or a 401 with nothing to
+		// refresh with: exit 3, naming the ways to log in.
+		return loginNeeded(err)
 	}
 	if !c.Bool("quiet") {
 		printSummary(c.App.ErrWriter, res)
@@ -241,16 +254,18 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 		Scopes: demoScopes(),
 	}
 	log.Info("demo server", "url", info.BaseURL)
+	hc := httpClient(c)
 	tok, err := auth.LoginLoopback(ctx, p, auth.LoopbackOptions{
-		OpenURL: auth.HTTPOpener(nil),
-		Timeout: 30 * time.Second,
-		Logf:    func(f string, a ...any) { log.Debug(fmt.Sprintf(f, a...)) },
+		OpenURL:    auth.HTTPOpener(nil),
+		Timeout:    30 * time.Second,
+		Logf:       func(f string, a ...any) { log.Debug(fmt.Sprintf(f, a...)) },
+		HTTPClient: hc,
 	})
 	if err != nil {
 		stop()
 		return nil, nil, fmt.Errorf("demo login: %w", err)
 	}
-	sess, err = auth.NewSession(ctx, p, auth.NewMemoryStore(tok))
+	sess, err = auth.NewSession(ctx, p, auth.NewMemoryStore(tok), auth.WithHTTPClient(hc))
 	if err != nil {
 		stop()
 		return nil, nil, fmt.Errorf("demo login: %w", err)

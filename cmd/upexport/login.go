@@ -9,6 +9,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 func loginCommand() *cli.Command {
@@ -49,7 +50,7 @@ func runLogin(c *cli.Context) error {
 	}
 	ctx, stderr := c.Context, c.App.ErrWriter
 	if c.Bool("device") {
-		tok, err := auth.LoginDevice(ctx, p, auth.DeviceOptions{Out: stderr})
+		tok, err := auth.LoginDevice(ctx, p, auth.DeviceOptions{Out: stderr, HTTPClient: httpClient(c)})
 		if err != nil {
 			return loginNeeded(err)
 		}
@@ -72,6 +73,7 @@ func loopbackOptions(c *cli.Context, noBrowser bool) auth.LoopbackOptions {
 		Timeout:      c.Duration("timeout"),
 		Out:          c.App.ErrWriter,
 		Logf:         noticef(c),
+		HTTPClient:   httpClient(c),
 	}
 	if !noBrowser {
 		o.OpenURL = auth.BrowserOpener(os.Getenv)
@@ -91,7 +93,7 @@ func finishLogin(c *cli.Context, p auth.Provider, store *auth.FileStore, tok *oa
 	if os.Getenv(auth.EnvRefreshToken) != "" || os.Getenv(auth.EnvAccessToken) != "" {
 		fmt.Fprintf(c.App.ErrWriter, "note: $%s / $%s are set and take precedence over the token file\n", auth.EnvRefreshToken, auth.EnvAccessToken)
 	}
-	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)))
+	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(httpClient(c)))
 	if err != nil {
 		return err
 	}
@@ -99,7 +101,7 @@ func finishLogin(c *cli.Context, p auth.Provider, store *auth.FileStore, tok *oa
 	if u, err := fetchMe(ctx, sess); err == nil {
 		who = "logged in as " + u.name()
 	} else {
-		fmt.Fprintf(c.App.ErrWriter, "warning: the token works for login but %s/users/@me failed: %v\n", p.APIURL, err)
+		fmt.Fprintf(c.App.ErrWriter, "warning: the token works for login but %s/users/@me failed: %v\n", safehttp.Redact(p.APIURL), err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "%s; token saved to %s\n", who, store)
 	return nil

@@ -209,6 +209,10 @@ func TestCIRefreshToken(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "written to "+out) || !strings.Contains(r.stdout, "$"+auth.EnvRefreshToken) {
 		t.Fatalf("%+v", r)
 	}
+	// Issue 13 item 17: the refresh notice names where the token went.
+	if want := "saved to " + out + " ($" + auth.EnvRefreshTokenOut + ")"; !strings.Contains(r.stderr, want) {
+		t.Errorf("no %q in %q", want, r.stderr)
+	}
 	newRT, err := os.ReadFile(out)
 	if err != nil || len(bytes.TrimSpace(newRT)) == 0 || strings.Contains(r.stdout+r.stderr, strings.TrimSpace(string(newRT))) || strings.Contains(r.stdout+r.stderr, rt) {
 		t.Fatalf("out file %q, %v; output:\n%+v", newRT, err, r)

@@ -39,7 +39,7 @@ func runLogout(c *cli.Context) error {
 		fmt.Fprintf(stderr, "deleted %s without revoking it at the server\n", store)
 		return nil
 	}
-	revokeErr := auth.Revoke(ctx, p, tok, nil)
+	revokeErr := auth.Revoke(ctx, p, tok, httpClient(c))
 	if err := store.Delete(ctx); err != nil {
 		return err
 	}

@@ -30,8 +30,8 @@ const (
 const exitCodesHelp = `EXIT CODES:
    0    everything asked for was done
    1    something failed: the message names the endpoint, page and what the server said
-   2    bad usage: an unknown flag, a bad value, a missing argument
-   3    login needed, and no terminal to ask on (set UPEXPORT_REFRESH_TOKEN or run 'upexport login')
+   2    bad usage: an unknown command or flag, a bad value, a missing argument
+   3    login needed: no terminal to ask on, or the server rejected the token (set UPEXPORT_REFRESH_TOKEN or run 'upexport login')
    130  interrupted (Ctrl-C or SIGTERM); files already exported are left as they were`
 
 // defaultMemoryLimit is the Go runtime's soft memory limit unless
@@ -93,7 +93,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "upexport: %v\n", err)
 	var ec cli.ExitCoder
+	var login loginNeededError
 	switch {
+	case errors.As(err, &ec) && ec.ExitCode() == exitLoginNeeded && !errors.As(err, &login):
+		// urfave/cli says 3 for "No help topic": 3 is ours, for logins.
+		return exitUsage
 	case errors.As(err, &ec):
 		return ec.ExitCode()
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
@@ -126,6 +130,16 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			return cli.Exit(err.Error(), exitUsage)
 		},
 		Commands: commands(),
+		Action: func(c *cli.Context) error {
+			if !c.Args().Present() {
+				return cli.ShowAppHelp(c)
+			}
+			msg := fmt.Sprintf("unknown command %q", c.Args().First())
+			if cli.SuggestCommand != nil {
+				msg += ". " + cli.SuggestCommand(c.App.Commands, c.Args().First())
+			}
+			return usageErrorf("%s (see 'upexport --help')", msg)
+		},
 	}
 }
 

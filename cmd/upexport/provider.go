@@ -38,7 +38,7 @@ func providerFlags() []cli.Flag {
 	str := func(name, env, usage, value string) *cli.StringFlag {
 		return &cli.StringFlag{Name: name, EnvVars: []string{env}, Usage: usage, Value: value, Category: cat}
 	}
-	return []cli.Flag{
+	return append([]cli.Flag{
 		str(flagAPIURL, "UPEXPORT_API_URL", "base URL of the API", def.APIURL),
 		str(flagAuthURL, "UPEXPORT_AUTH_URL", "OAuth authorization endpoint", def.AuthURL),
 		str(flagTokenURL, "UPEXPORT_TOKEN_URL", "OAuth token endpoint", def.TokenURL),
@@ -56,7 +56,7 @@ func providerFlags() []cli.Flag {
 			}},
 		&cli.PathFlag{Name: flagTokenFile, EnvVars: []string{"UPEXPORT_TOKEN_FILE"}, TakesFile: true, Category: cat,
 			Usage: "token file (default: one per provider and client id in the user config directory)"},
-	}
+	}, networkFlags()...)
 }
 
 func parseAuthStyle(s string) (oauth2.AuthStyle, error) {
@@ -72,8 +72,10 @@ func parseAuthStyle(s string) (oauth2.AuthStyle, error) {
 }
 
 // providerFromFlags builds the Provider from flags and environment. It
-// warns when the client secret was given on the command line.
-func providerFromFlags(c *cli.Context) (auth.Provider, error) {
+// warns when the client secret was given on the command line. apiOnly
+// checks only what API calls need: with $UPEXPORT_ACCESS_TOKEN alone there
+// is nothing to refresh, and no client id is needed.
+func providerFromFlags(c *cli.Context, apiOnly bool) (auth.Provider, error) {
 	style, err := parseAuthStyle(c.String(flagAuthStyle))
 	if err != nil {
 		return auth.Provider{}, err
@@ -94,10 +96,20 @@ func providerFromFlags(c *cli.Context) (auth.Provider, error) {
 		fmt.Fprintf(c.App.ErrWriter, "warning: --%s on the command line is visible to other users of this machine (ps); set $%s instead\n",
 			flagClientSecret, envClientSecret)
 	}
-	if err := p.Validate(); err != nil {
+	validate := p.Validate
+	if apiOnly {
+		validate = p.ValidateAPI
+	}
+	if err := validate(); err != nil {
 		return auth.Provider{}, usageError{err}
 	}
 	return p, nil
+}
+
+// accessTokenOnly reports whether the token comes from $UPEXPORT_ACCESS_TOKEN
+// with no refresh token beside it.
+func accessTokenOnly() bool {
+	return os.Getenv(auth.EnvAccessToken) != "" && os.Getenv(auth.EnvRefreshToken) == ""
 }
 
 // fileStoreFromFlags is the token file: --token-file or the per-provider
@@ -116,7 +128,7 @@ func fileStoreFromFlags(c *cli.Context, p auth.Provider) (*auth.FileStore, error
 // providerAndFile is the provider and its token file, for the commands
 // that manage the stored login (login, logout).
 func providerAndFile(c *cli.Context) (auth.Provider, *auth.FileStore, error) {
-	p, err := providerFromFlags(c)
+	p, err := providerFromFlags(c, false)
 	if err != nil {
 		return p, nil, err
 	}
@@ -144,7 +156,7 @@ func noticef(c *cli.Context) func(string, ...any) {
 // it logs in through the browser when there is a terminal to interact on,
 // and otherwise fails at once with exit code 3.
 func sessionFromFlags(c *cli.Context) (*auth.Session, error) {
-	p, err := providerFromFlags(c)
+	p, err := providerFromFlags(c, accessTokenOnly())
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +165,8 @@ func sessionFromFlags(c *cli.Context) (*auth.Session, error) {
 		return nil, err
 	}
 	ctx := c.Context
-	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)))
+	hc := httpClient(c)
+	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(hc))
 	if !errors.Is(err, auth.ErrLoginRequired) {
 		return sess, loginNeeded(err)
 	}
@@ -163,10 +176,11 @@ func sessionFromFlags(c *cli.Context) (*auth.Session, error) {
 	fmt.Fprintf(c.App.ErrWriter, "Not logged in yet; starting the login.\n")
 	// Not loopbackOptions(c, ...): the login flags exist only on login.
 	tok, lerr := auth.LoginLoopback(ctx, p, auth.LoopbackOptions{
-		OpenURL: auth.BrowserOpener(os.Getenv),
-		Paste:   c.App.Reader,
-		Out:     c.App.ErrWriter,
-		Logf:    noticef(c),
+		OpenURL:    auth.BrowserOpener(os.Getenv),
+		Paste:      c.App.Reader,
+		Out:        c.App.ErrWriter,
+		Logf:       noticef(c),
+		HTTPClient: hc,
 	})
 	if lerr != nil {
 		return nil, loginNeeded(lerr)
@@ -174,7 +188,7 @@ func sessionFromFlags(c *cli.Context) (*auth.Session, error) {
 	if err := store.Save(ctx, tok); err != nil {
 		return nil, err
 	}
-	return auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)))
+	return auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(hc))
 }
 
 // loginNeededHelp names every way out of exit code 3.

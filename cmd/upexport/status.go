@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/fetch/safehttp"
 	"github.com/upexport/upexport/internal/termui"
 )
 
@@ -26,7 +27,7 @@ func statusCommand() *cli.Command {
 }
 
 func runStatus(c *cli.Context) error {
-	p, err := providerFromFlags(c)
+	p, err := providerFromFlags(c, accessTokenOnly())
 	if err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func runStatus(c *cli.Context) error {
 		return err
 	}
 	ctx, out := c.Context, c.App.Writer
-	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)))
+	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(httpClient(c)))
 	if err != nil {
 		return loginNeeded(err)
 	}
@@ -47,7 +48,7 @@ func runStatus(c *cli.Context) error {
 	if err != nil {
 		return loginNeeded(err)
 	}
-	fmt.Fprintf(out, "Logged in to %s as %s (xid %s)\n", p.APIURL, u.name(), u.XID)
+	fmt.Fprintf(out, "Logged in to %s as %s (xid %s)\n", safehttp.Redact(p.APIURL), u.name(), u.XID)
 	scopes := auth.Scopes(tok)
 	if len(scopes) == 0 {
 		scopes = []string{"(not reported by the server)"}

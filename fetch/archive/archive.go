@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -197,7 +198,20 @@ func (r *Reader) Close() error {
 	return r.f.Close()
 }
 
-// Each calls fn for every value of the archive file at path.
+// Endpoint is the endpoint whose archive file is at path: "moves" for
+// ".../moves.jsonl.zst". Messages name it rather than the file, which
+// lives in a temporary directory during a run.
+func Endpoint(path string) string {
+	base := filepath.Base(path)
+	if s, ok := strings.CutSuffix(base, Ext); ok {
+		return s
+	}
+	return strings.TrimSuffix(base, PlainExt)
+}
+
+// Each calls fn for every value of the archive file at path. An error of
+// fn is placed at its item ("moves item 3"): items are numbered like the
+// lines of the file.
 func Each(path string, fn func(line []byte) error) error {
 	r, err := Open(path)
 	if err != nil {
@@ -213,7 +227,7 @@ func Each(path string, fn func(line []byte) error) error {
 			return err
 		}
 		if err := fn(line); err != nil {
-			return fmt.Errorf("%s line %d: %w", filepath.Base(path), r.Line(), err)
+			return fmt.Errorf("%s item %d: %w", Endpoint(path), r.Line(), err)
 		}
 	}
 }

@@ -27,6 +27,7 @@ type EnvStore struct {
 	mu       sync.Mutex
 	tok      *oauth2.Token
 	lastSent string // the refresh token last handed over (env or out file)
+	wroteOut bool   // lastSent is in the out file
 }
 
 // NewEnvStore reads the token variables through getenv. ok is false when
@@ -53,6 +54,18 @@ func (e *EnvStore) String() string {
 		return "$" + EnvRefreshToken
 	}
 	return "$" + EnvAccessToken
+}
+
+// savedTo says where a refreshed token went: the environment cannot be
+// updated, so only a rotated refresh token written to the _OUT file
+// survives the run.
+func (e *EnvStore) savedTo() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.wroteOut {
+		return fmt.Sprintf("%s ($%s)", e.outPath, EnvRefreshTokenOut)
+	}
+	return "memory only, for this run ($" + EnvRefreshToken + " is unchanged)"
 }
 
 func (e *EnvStore) Load(context.Context) (*oauth2.Token, error) {
@@ -86,6 +99,7 @@ func (e *EnvStore) save(tok *oauth2.Token) error {
 		return fmt.Errorf("writing the rotated refresh token to $%s: %w", EnvRefreshTokenOut, err)
 	}
 	e.lastSent = tok.RefreshToken
+	e.wroteOut = true
 	e.logf("the server rotated the refresh token: the new one was written to %s ($%s); store it back as the %s secret, the old one no longer works",
 		e.outPath, EnvRefreshTokenOut, EnvRefreshToken)
 	return nil

@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"golang.org/x/oauth2"
+
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 // ErrLoginRequired means no usable token is left: the user has to log in
@@ -56,7 +58,7 @@ func (e *ServerError) Error() string {
 func serverError(op string, err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		return fmt.Errorf("%s: %w", op, err)
+		return fmt.Errorf("%s: %w", op, safehttp.RedactError(err))
 	}
 	se := &ServerError{Op: op, Code: clean(re.ErrorCode, 64), Description: clean(re.ErrorDescription, 300)}
 	if re.Response != nil {

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 // Provider holds everything that differs between OAuth servers.
@@ -62,6 +64,22 @@ func JawboneProvider() Provider {
 // Validate reports the first setting that makes the provider unusable for
 // API calls and token refresh.
 func (p Provider) Validate() error {
+	if err := p.ValidateAPI(); err != nil {
+		return err
+	}
+	if p.TokenURL == "" {
+		return errors.New("no token URL: set --token-url or UPEXPORT_TOKEN_URL")
+	}
+	if p.ClientID == "" {
+		return errors.New("no client id: set --client-id or UPEXPORT_CLIENT_ID to the id of the app you registered with the provider")
+	}
+	return nil
+}
+
+// ValidateAPI reports the first malformed URL: what API calls with an
+// access token alone need, which never talk to the token endpoint and so
+// need no client id.
+func (p Provider) ValidateAPI() error {
 	for _, f := range []struct{ name, val string }{
 		{"api-url", p.APIURL}, {"auth-url", p.AuthURL}, {"token-url", p.TokenURL},
 		{"device-url", p.DeviceURL}, {"revoke-url", p.RevokeURL},
@@ -71,14 +89,8 @@ func (p Provider) Validate() error {
 		}
 		u, err := url.Parse(f.val)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("--%s %q is not an http(s) URL", f.name, f.val)
+			return fmt.Errorf("--%s %q is not an http(s) URL", f.name, safehttp.Redact(f.val))
 		}
-	}
-	if p.TokenURL == "" {
-		return errors.New("no token URL: set --token-url or UPEXPORT_TOKEN_URL")
-	}
-	if p.ClientID == "" {
-		return errors.New("no client id: set --client-id or UPEXPORT_CLIENT_ID to the id of the app you registered with the provider")
 	}
 	return nil
 }
@@ -109,12 +121,21 @@ func (p Provider) config(redirectURL string) *oauth2.Config {
 const tokenTimeout = 30 * time.Second
 
 // withClient puts hc where golang.org/x/oauth2 looks for the client of
-// token-endpoint requests.
+// token-endpoint requests (code exchange, refresh, device authorization
+// and polling).
 func withClient(ctx context.Context, hc *http.Client) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, tokenClient(hc))
+}
+
+// tokenClient is hc, or a client with a 30 s timeout and bounded phases,
+// made to refuse redirects to another origin: requests to the token and
+// revocation endpoints carry the refresh token and the client secret in
+// their bodies, and net/http replays a POST body on a 307 or 308.
+func tokenClient(hc *http.Client) *http.Client {
 	if hc == nil {
-		hc = &http.Client{Timeout: tokenTimeout}
+		hc = &http.Client{Timeout: tokenTimeout, Transport: safehttp.NewTransport(safehttp.Timeouts{})}
 	}
-	return context.WithValue(ctx, oauth2.HTTPClient, hc)
+	return safehttp.WithCheckRedirect(hc)
 }
 
 // Scopes returns the scopes granted with tok: the "scope" of the token

@@ -19,9 +19,7 @@ func Revoke(ctx context.Context, p Provider, tok *oauth2.Token, hc *http.Client)
 	if p.RevokeURL == "" || tok == nil {
 		return nil
 	}
-	if hc == nil {
-		hc = &http.Client{Timeout: tokenTimeout}
-	}
+	hc = tokenClient(hc)
 	for _, t := range []struct{ value, hint string }{
 		{tok.RefreshToken, "refresh_token"}, {tok.AccessToken, "access_token"},
 	} {

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/upexport/upexport/fetch/safehttp"
 )
 
 // Session is an authenticated HTTP client for the API. Its transport adds
@@ -18,6 +21,7 @@ import (
 // refresh token is dead.
 type Session struct {
 	p     Provider
+	api   *url.URL // nil if p.APIURL is empty or bad: then any origin
 	store TokenStore
 	conf  *oauth2.Config
 	base  http.RoundTripper
@@ -37,8 +41,9 @@ type Session struct {
 type SessionOption func(*Session)
 
 // WithHTTPClient sets the client whose Transport carries API requests and
-// which talks to the token endpoint (default: http.DefaultTransport and a
-// client with a 30 s timeout).
+// which talks to the token endpoint (default: a safehttp.Transport with the
+// default timeouts, and a client with a 30 s timeout). Redirects to another
+// origin are refused either way.
 func WithHTTPClient(hc *http.Client) SessionOption {
 	return func(s *Session) {
 		s.token = hc
@@ -69,8 +74,7 @@ func NewSession(ctx context.Context, p Provider, store TokenStore, opts ...Sessi
 		p:          p,
 		store:      store,
 		conf:       p.config(""),
-		base:       http.DefaultTransport,
-		token:      &http.Client{Timeout: tokenTimeout},
+		base:       safehttp.NewTransport(safehttp.Timeouts{}),
 		logf:       func(string, ...any) {},
 		now:        time.Now,
 		delta:      10 * time.Second,
@@ -79,6 +83,12 @@ func NewSession(ctx context.Context, p Provider, store TokenStore, opts ...Sessi
 	}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.token == nil {
+		s.token = &http.Client{Timeout: tokenTimeout, Transport: s.base}
+	}
+	if u, err := url.Parse(p.APIURL); err == nil && u.Host != "" {
+		s.api = u
 	}
 	tok, err := store.Load(ctx)
 	if errors.Is(err, ErrNoToken) {
@@ -92,8 +102,12 @@ func NewSession(ctx context.Context, p Provider, store TokenStore, opts ...Sessi
 }
 
 // Client returns an http.Client that authenticates every request. It has
-// no overall timeout: API calls are bounded by their contexts.
-func (s *Session) Client() *http.Client { return &http.Client{Transport: (*transport)(s)} }
+// no overall timeout (a large body may take long); each phase of a request
+// is bounded by the transport's timeouts. It follows redirects only within
+// the origin of the request, and sends the token only to the API's origin.
+func (s *Session) Client() *http.Client {
+	return &http.Client{Transport: (*transport)(s), CheckRedirect: safehttp.CheckRedirect}
+}
 
 // Provider is the provider the session talks to.
 func (s *Session) Provider() Provider { return s.p }
@@ -194,7 +208,7 @@ func (s *Session) refresh(ctx context.Context, stale string) (*oauth2.Token, err
 	}
 	s.setCurrent(tok)
 	if tok.AccessToken != stale {
-		s.logf("access token refreshed (expires %s), saved to %s", expiryText(tok, s.now()), s.store)
+		s.logf("access token refreshed (expires %s), saved to %s", expiryText(tok, s.now()), savedTo(s.store))
 	}
 	return tok, nil
 }
@@ -212,6 +226,13 @@ type transport Session
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	s := (*Session)(t)
 	ctx := req.Context()
+	// Whatever client carries this transport, and whatever it follows,
+	// the token goes to the API only.
+	if s.api != nil && !safehttp.SameOrigin(s.api, req.URL) {
+		closeBody(req)
+		return nil, fmt.Errorf("refused to send the access token to %s, which is not the API's origin %s: %w",
+			safehttp.Redact(req.URL.String()), safehttp.Origin(s.api), safehttp.ErrCrossOrigin)
+	}
 	tok, err := s.Token(ctx)
 	if err != nil {
 		closeBody(req)
@@ -269,4 +290,13 @@ func closeBody(req *http.Request) {
 	if req.Body != nil {
 		req.Body.Close()
 	}
+}
+
+// savedTo names where store put the last token it saved, for notices: an
+// EnvStore cannot update the environment, so it names its _OUT file.
+func savedTo(store TokenStore) string {
+	if w, ok := store.(interface{ savedTo() string }); ok {
+		return w.savedTo()
+	}
+	return fmt.Sprint(store)
 }
