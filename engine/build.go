@@ -111,12 +111,21 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 	if opts.Format == export.Parquet {
 		workers--
 	}
+	prev, known, err := readPrevDigests(r.out.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	next := digests{}
+	var trackers []*changeTracker
 	var warnings []string
 	for _, s := range sources {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		st, err := flattenFile(ctx, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write)
+		tr := newChangeTracker(prev[s.endpoint])
+		trackers = append(trackers, tr)
+		next[s.endpoint] = tr.next
+		st, err := flattenTracked(ctx, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write, tr)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", s.endpoint, err)
 		}
@@ -139,6 +148,12 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 	results, err := sink.Close()
 	if err != nil {
 		return nil, nil, err
+	}
+	if known {
+		setChanges(results, trackers)
+	}
+	if err := writeDigests(r.raw, next); err != nil {
+		return nil, nil, fmt.Errorf("change digests: %w", err)
 	}
 	ok = true
 	return results, warnings, nil

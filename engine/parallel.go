@@ -210,25 +210,37 @@ func discover(ctx context.Context, path, endpoint string, opts schema.Options) (
 // tables are exactly those of one sequential Flattener. It returns the
 // summed statistics of the workers.
 func flattenFile(ctx context.Context, path, endpoint, userXID string, tables []*schema.Table, opts schema.Options, workers int, write func(*schema.Batch) error) (schema.Stats, error) {
+	return flattenTracked(ctx, path, endpoint, userXID, tables, opts, workers, write, nil)
+}
+
+// flattenTracked is flattenFile that also counts each table's rows as
+// added, changed or unchanged in tr, when tr is not nil.
+func flattenTracked(ctx context.Context, path, endpoint, userXID string, tables []*schema.Table, opts schema.Options, workers int, write func(*schema.Batch) error, tr *changeTracker) (schema.Stats, error) {
+	if tr == nil {
+		tr = newChangeTracker(nil) // counts nobody reads: one code path
+	}
 	if workers <= 1 {
 		// Nothing to overlap: no chunks, no copies.
 		f, err := schema.NewFlattener(endpoint, userXID, tables, opts, write)
 		if err != nil {
 			return schema.Stats{}, err
 		}
+		l := tr.lane()
 		err = archive.Each(path, func(line []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err // Ctrl-C need not wait for the whole file
 			}
-			return f.Item(line)
+			return l.item(f, line)
 		})
 		if err != nil {
 			return schema.Stats{}, err
 		}
+		l.done()
 		return f.Stats(), f.Flush()
 	}
 	opts = warnOnce(opts)
 	fs := make([]*schema.Flattener, workers)
+	lanes := make([]*lane, workers)
 	current := make([]*lineChunk, len(fs)) // the chunk worker i fills
 	// Written batches are reused for later copies: a ten-year tick file
 	// would otherwise allocate gigabytes of them.
@@ -251,11 +263,12 @@ func flattenFile(ctx context.Context, path, endpoint, userXID string, tables []*
 			return schema.Stats{}, err
 		}
 		fs[i] = f
+		lanes[i] = tr.lane()
 	}
 	err := eachChunk(ctx, path, workers, func(w int, c *lineChunk) error {
 		current[w] = c
 		err := c.lines(func(n int, line []byte) error {
-			if err := fs[w].Item(line); err != nil {
+			if err := lanes[w].item(fs[w], line); err != nil {
 				return lineError(path, n, err)
 			}
 			return nil
@@ -276,6 +289,9 @@ func flattenFile(ctx context.Context, path, endpoint, userXID string, tables []*
 	})
 	if err != nil {
 		return schema.Stats{}, err
+	}
+	for _, l := range lanes {
+		l.done()
 	}
 	total := fs[0].Stats()
 	for _, f := range fs[1:] {

@@ -67,14 +67,32 @@ type Provenance struct {
 
 // TableResult describes one written table; it is also the manifest entry.
 type TableResult struct {
-	Name        string       `json:"name"`
-	Description string       `json:"description,omitempty"`
-	Rows        int64        `json:"rows"`
-	TimeColumn  string       `json:"time_column,omitempty"`
-	Files       []FileResult `json:"files"`
-	Columns     []ColumnInfo `json:"columns"`
-	Warnings    []string     `json:"warnings,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Rows        int64  `json:"rows"`
+	// Changes compares the rows with the previous export into the same
+	// directory; nil when that export did not record what it held.
+	Changes    *RowChanges  `json:"changes,omitempty"`
+	TimeColumn string       `json:"time_column,omitempty"`
+	Files      []FileResult `json:"files"`
+	Columns    []ColumnInfo `json:"columns"`
+	Warnings   []string     `json:"warnings,omitempty"`
 }
+
+// RowChanges counts a table's rows by what happened to the item each row
+// comes from since the previous export: new, different, or byte for byte
+// the same. A row of a child table counts with the archive line it comes
+// from: hourly totals and food items with their parent item (every food item
+// of an edited meal is "changed"), minute ticks with their parent's group of
+// ticks (unchanged if the minutes are).
+type RowChanges struct {
+	Added     int64 `json:"added"`
+	Changed   int64 `json:"changed"`
+	Unchanged int64 `json:"unchanged"`
+}
+
+// Rows is the table's rows in all.
+func (c RowChanges) Rows() int64 { return c.Added + c.Changed + c.Unchanged }
 
 // FileResult is one file of a table. Path is slash-separated and relative to
 // the export directory. An XLSX workbook is one file that every table names,

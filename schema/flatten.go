@@ -180,6 +180,17 @@ func (f *Flattener) Flush() error {
 	return nil
 }
 
+// RowCounts sets counts[table] to the rows emitted so far into each output
+// table. Unlike Stats it allocates nothing, so callers can take it around
+// every Item to tell which rows an item made.
+func (f *Flattener) RowCounts(counts map[string]int64) {
+	for _, ts := range f.all {
+		if ts.out {
+			counts[ts.table.Name] = ts.rows
+		}
+	}
+}
+
 // Stats returns what the Flattener did so far.
 func (f *Flattener) Stats() Stats {
 	s := Stats{
