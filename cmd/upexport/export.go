@@ -219,6 +219,11 @@ func runExport(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		printSummary(c.App.ErrWriter, res)
 	}
+	if path := os.Getenv(envStepSummary); path != "" {
+		if err := appendStepSummary(path, res); err != nil {
+			log.Warn(err.Error())
+		}
+	}
 	return nil
 }
 
@@ -345,6 +350,9 @@ func printSummary(w io.Writer, res *engine.Result) {
 	}
 	fmt.Fprintf(w, "exported %d tables, %s rows, %s into %s\n", len(res.Tables), thousands(int(rows)), plural(len(files), "file")+" ("+humanBytes(bytes)+")", res.Dir)
 	fmt.Fprintf(w, "%s, %s, %s fetched in %s\n", plural(int(res.Requests), "request"), plural(int(res.Retries), "retry"), humanBytes(res.Bytes), termui.Duration(res.Elapsed))
+	if line := changesLine(res); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if n := len(res.Warnings); n > 0 {
 		fmt.Fprintf(w, "%d warnings (logged above, and kept in manifest.json)\n", n)
 	}

@@ -164,6 +164,13 @@ func sessionFromFlags(c *cli.Context) (*auth.Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if env, ok := store.(*auth.EnvStore); ok {
+		// Before the refresh token is spent: a rotated one that cannot be
+		// written out would be lost.
+		if err := env.CheckOut(); err != nil {
+			return nil, usageErrorf("%w; nothing was sent to the server, so $%s still works", err, auth.EnvRefreshToken)
+		}
+	}
 	ctx := c.Context
 	hc := httpClient(c)
 	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(hc))
@@ -196,10 +203,26 @@ const loginNeededHelp = "run 'upexport login' (or 'upexport login --device' / '-
 	"in CI set " + auth.EnvRefreshToken + " (with UPEXPORT_CLIENT_ID and " + envClientSecret + ") or " + auth.EnvAccessToken +
 	", and " + auth.EnvRefreshTokenOut + " to receive a rotated refresh token"
 
-// loginNeededError exits with code 3.
-type loginNeededError struct{ err error }
+// spentTokenHelp is the way back when the refresh token of a CI secret was
+// refused: most often an earlier run rotated it and the new one was not
+// stored back.
+const spentTokenHelp = "The refresh token in $" + auth.EnvRefreshToken + " was refused. The server replaces the refresh token " +
+	"at every refresh and the old one stops working, so each run must store the new one (written to $" + auth.EnvRefreshTokenOut +
+	") back as the secret; if a run did not, the chain is broken. To recover: run 'upexport login' on your own machine, " +
+	"then copy the new refresh token (jq -r .refresh_token <the token file 'upexport status' names>) into the CI secret."
 
-func (e loginNeededError) Error() string { return e.err.Error() + "\n" + loginNeededHelp }
+// loginNeededError exits with code 3.
+type loginNeededError struct {
+	err error
+	ci  bool // the server refused the refresh token of $UPEXPORT_REFRESH_TOKEN
+}
+
+func (e loginNeededError) Error() string {
+	if e.ci {
+		return e.err.Error() + "\n" + spentTokenHelp
+	}
+	return e.err.Error() + "\n" + loginNeededHelp
+}
 func (e loginNeededError) Unwrap() error { return e.err }
 func (e loginNeededError) ExitCode() int { return exitLoginNeeded }
 
@@ -213,7 +236,9 @@ func loginNeeded(err error) error {
 	if errors.As(err, &already) {
 		return err
 	}
-	return loginNeededError{err}
+	var se *auth.ServerError
+	refused := errors.As(err, &se) && se.Code == "invalid_grant"
+	return loginNeededError{err: err, ci: refused && os.Getenv(auth.EnvRefreshToken) != ""}
 }
 
 // interactive reports whether the user can be asked: stdin and stderr are

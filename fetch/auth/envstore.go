@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"golang.org/x/oauth2"
@@ -28,6 +30,9 @@ type EnvStore struct {
 	tok      *oauth2.Token
 	lastSent string // the refresh token last handed over (env or out file)
 	wroteOut bool   // lastSent is in the out file
+	// lost is set when a rotated refresh token could not be written out:
+	// the run stops, and every later call says why.
+	lost error
 }
 
 // NewEnvStore reads the token variables through getenv. ok is false when
@@ -71,6 +76,9 @@ func (e *EnvStore) savedTo() string {
 func (e *EnvStore) Load(context.Context) (*oauth2.Token, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.lost != nil {
+		return nil, e.lost
+	}
 	if e.tok == nil {
 		return nil, ErrNoToken
 	}
@@ -96,7 +104,16 @@ func (e *EnvStore) save(tok *oauth2.Token) error {
 		return nil
 	}
 	if err := writeFileAtomic(e.outPath, []byte(tok.RefreshToken+"\n")); err != nil {
-		return fmt.Errorf("writing the rotated refresh token to $%s: %w", EnvRefreshTokenOut, err)
+		// The old token is spent and the new one cannot be kept. It is not
+		// printed either: CI logs are read by more people than secrets.
+		// Going on would end in a run that looks fine and a next run that
+		// cannot log in, so stop now, loudly, with the way back.
+		e.tok = nil
+		e.lost = fmt.Errorf("the server rotated the refresh token, but the new one could not be written to %s ($%s): %w; "+
+			"the one in $%s no longer works, so this run stops: log in on your own machine ('upexport login'), "+
+			"copy the new refresh token into the CI secret, and fix $%s: %w",
+			e.outPath, EnvRefreshTokenOut, err, EnvRefreshToken, EnvRefreshTokenOut, ErrLoginRequired)
+		return e.lost
 	}
 	e.lastSent = tok.RefreshToken
 	e.wroteOut = true
@@ -115,6 +132,9 @@ func (e *EnvStore) Delete(context.Context) error {
 func (e *EnvStore) Update(_ context.Context, fn func(*oauth2.Token) (*oauth2.Token, error)) (*oauth2.Token, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.lost != nil {
+		return nil, e.lost
+	}
 	cur := e.tok
 	tok, err := fn(cur)
 	if err != nil {
@@ -126,4 +146,28 @@ func (e *EnvStore) Update(_ context.Context, fn func(*oauth2.Token) (*oauth2.Tok
 		}
 	}
 	return tok, nil
+}
+
+// CheckOut makes sure a rotated refresh token can be written to
+// $UPEXPORT_REFRESH_TOKEN_OUT, before the refresh token is used: once the
+// server has rotated it, a new token that cannot be written is lost, and
+// with it the login. It creates and removes a file beside the out file, as
+// the real write does. Without an out file there is nothing to check.
+func (e *EnvStore) CheckOut() error {
+	if e.outPath == "" || e.tok.RefreshToken == "" {
+		return nil
+	}
+	if fi, err := os.Stat(e.outPath); err == nil && fi.IsDir() {
+		return fmt.Errorf("$%s names %s, which is a directory: name a file in it", EnvRefreshTokenOut, e.outPath)
+	}
+	dir := filepath.Dir(e.outPath)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("$%s: cannot write %s: %w", EnvRefreshTokenOut, e.outPath, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(e.outPath)+".check-*")
+	if err != nil {
+		return fmt.Errorf("$%s: cannot write %s: %w", EnvRefreshTokenOut, e.outPath, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
