@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/oauth2"
@@ -39,7 +40,9 @@ type EnvStore struct {
 // neither UPEXPORT_REFRESH_TOKEN nor UPEXPORT_ACCESS_TOKEN is set (an empty
 // value counts as unset). logf receives the rotation notices.
 func NewEnvStore(getenv func(string) string, logf func(string, ...any)) (s *EnvStore, ok bool) {
-	rt, at := getenv(EnvRefreshToken), getenv(EnvAccessToken)
+	// A secret stored from a file (the out file ends in a newline) or
+	// pasted with one must still work: tokens never contain white space.
+	rt, at := strings.TrimSpace(getenv(EnvRefreshToken)), strings.TrimSpace(getenv(EnvAccessToken))
 	if rt == "" && at == "" {
 		return nil, false
 	}

@@ -74,3 +74,21 @@ func TestEnvStoreCheckOut(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvStoreTrimsSecret: a secret stored from the out file, or pasted,
+// with a trailing newline is the token without it.
+func TestEnvStoreTrimsSecret(t *testing.T) {
+	env := map[string]string{auth.EnvRefreshToken: "rt-1\n", auth.EnvAccessToken: " at-1\r\n"}
+	s, ok := auth.NewEnvStore(func(k string) string { return env[k] }, nil)
+	if !ok {
+		t.Fatal("no store")
+	}
+	tok, err := s.Load(t.Context())
+	if err != nil || tok.RefreshToken != "rt-1" || tok.AccessToken != "at-1" {
+		t.Fatalf("%+v, %v", tok, err)
+	}
+	env = map[string]string{auth.EnvRefreshToken: " \n"}
+	if _, ok := auth.NewEnvStore(func(k string) string { return env[k] }, nil); ok {
+		t.Error("white space alone counts as a token")
+	}
+}
