@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/fetch/archive"
 	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/schema"
 	"github.com/upexport/upexport/internal/heapsample"
 )
 
@@ -38,6 +40,38 @@ func BenchmarkExport(b *testing.B) {
 				b.ReportMetric(float64(rows), "rows")
 				b.ReportMetric(float64(res.Requests), "requests")
 				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			})
+		}
+	}
+}
+
+// BenchmarkChangeTracking is what counting rows added, changed and
+// unchanged costs the build: flattening ten years of moves and their minute
+// ticks with and without the tracker (one worker, so the two compare).
+//
+//	go test ./engine -run '^$' -bench ChangeTracking -benchtime 3x
+func BenchmarkChangeTracking(b *testing.B) {
+	d := newDemo(b, upserver.Config{Seed: 1, Days: 3650}, allReadScopes)
+	out := filepath.Join(b.TempDir(), "out")
+	mustRun(b, d.config(b, out, []string{"moves"}, true))
+	prev, _, err := readPrevDigests(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, ep := range []string{"moves", "moves_ticks"} {
+		path := archive.Path(filepath.Join(out, rawDir), ep)
+		for _, tracked := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/tracked=%v", ep, tracked), func(b *testing.B) {
+				for b.Loop() {
+					var tr *changeTracker
+					if tracked {
+						tr = newChangeTracker(prev[ep])
+					}
+					_, err := flattenTracked(b.Context(), path, ep, "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr)
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
 			})
 		}
 	}

@@ -123,6 +123,8 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 			return nil, nil, err
 		}
 		tr := newChangeTracker(prev[s.endpoint])
+		ep, _ := fetch.Lookup(s.endpoint)
+		tr.object = ep.Kind == fetch.Object
 		trackers = append(trackers, tr)
 		next[s.endpoint] = tr.next
 		st, err := flattenTracked(ctx, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write, tr)

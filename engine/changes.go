@@ -76,10 +76,13 @@ func writeDigests(rawDir string, d digests) error {
 // previous export's digests and counts each table's rows by the class of
 // the line that made them. Each flatten worker has its own lane.
 type changeTracker struct {
-	prev  map[string]uint64
-	mu    sync.Mutex
-	next  map[string]uint64
-	count map[string]*[3]int64
+	// object: the endpoint is one object (user, goals, settings), which may
+	// have no xid; its one line is that object, changed or not.
+	object bool
+	prev   map[string]uint64
+	mu     sync.Mutex
+	next   map[string]uint64
+	count  map[string]*[3]int64
 }
 
 func newChangeTracker(prev map[string]uint64) *changeTracker {
@@ -94,14 +97,24 @@ type lane struct {
 	count         map[string]*[3]int64
 }
 
+// lane returns nil for a nil tracker: a nil lane only flattens.
 func (t *changeTracker) lane() *lane {
+	if t == nil {
+		return nil
+	}
 	return &lane{t: t, before: map[string]int64{}, after: map[string]int64{}, next: map[string]uint64{}, count: map[string]*[3]int64{}}
 }
 
 // item flattens line through f and counts the rows it made.
 func (l *lane) item(f *schema.Flattener, line []byte) error {
+	if l == nil {
+		return f.Item(line)
+	}
 	h := xxhash.Sum64(line)
-	key := lineKey(line, h)
+	key := "object"
+	if !l.t.object {
+		key = lineKey(line, h)
+	}
 	kind := rowAdded
 	if old, ok := l.t.prev[key]; ok {
 		kind = rowChanged
@@ -130,6 +143,9 @@ func (l *lane) item(f *schema.Flattener, line []byte) error {
 
 // done hands the lane's counts to its tracker.
 func (l *lane) done() {
+	if l == nil {
+		return
+	}
 	t := l.t
 	t.mu.Lock()
 	defer t.mu.Unlock()

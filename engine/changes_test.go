@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/fetch/archive"
 	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/schema"
 )
 
 // changesOf is each table's Changes from the manifest, checked to add up to
@@ -103,5 +106,55 @@ func TestRowChanges(t *testing.T) {
 		if c == nil || c.Changed != 0 || c.Unchanged != 0 {
 			t.Errorf("after the export was removed, %s: %+v", name, c)
 		}
+	}
+}
+
+// TestRowChangesObject: an endpoint that is one object (goals), which has
+// no xid, counts an edit as changed, not as a new row.
+func TestRowChangesObject(t *testing.T) {
+	d := newDemo(t, upserver.Config{Seed: 5, Days: 5}, allReadScopes)
+	out := filepath.Join(t.TempDir(), "out")
+	mustRun(t, d.config(t, out, []string{"goals"}, false))
+	prev, known, err := readPrevDigests(out)
+	if err != nil || !known || len(prev["goals"]) != 1 {
+		t.Fatalf("digests %v, %v, %v", prev, known, err)
+	}
+	var line []byte
+	if err := archive.Each(archive.Path(filepath.Join(out, rawDir), "goals"), func(l []byte) error {
+		line = bytes.Clone(l)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		line []byte
+		want export.RowChanges
+	}{
+		{"same", line, export.RowChanges{Unchanged: 1}},
+		{"edited", bytes.Replace(line, []byte(`{`), []byte(`{"meta_note":1,`), 1), export.RowChanges{Changed: 1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := archive.Path(t.TempDir(), "goals")
+			w, err := archive.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Write(tt.line); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			tr := newChangeTracker(prev["goals"])
+			tr.object = true
+			if _, err := flattenTracked(t.Context(), path, "goals", "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr); err != nil {
+				t.Fatal(err)
+			}
+			c := tr.count["goals"]
+			if c == nil || (export.RowChanges{Added: c[rowAdded], Changed: c[rowChanged], Unchanged: c[rowUnchanged]}) != tt.want {
+				t.Errorf("%v, want %+v", c, tt.want)
+			}
+		})
 	}
 }

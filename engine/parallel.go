@@ -216,9 +216,6 @@ func flattenFile(ctx context.Context, path, endpoint, userXID string, tables []*
 // flattenTracked is flattenFile that also counts each table's rows as
 // added, changed or unchanged in tr, when tr is not nil.
 func flattenTracked(ctx context.Context, path, endpoint, userXID string, tables []*schema.Table, opts schema.Options, workers int, write func(*schema.Batch) error, tr *changeTracker) (schema.Stats, error) {
-	if tr == nil {
-		tr = newChangeTracker(nil) // counts nobody reads: one code path
-	}
 	if workers <= 1 {
 		// Nothing to overlap: no chunks, no copies.
 		f, err := schema.NewFlattener(endpoint, userXID, tables, opts, write)
