@@ -8,8 +8,8 @@ import (
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch/archive"
 	"github.com/upexport/upexport/fetch/upserver"
-	"github.com/upexport/upexport/schema"
 	"github.com/upexport/upexport/internal/heapsample"
+	"github.com/upexport/upexport/schema"
 )
 
 // BenchmarkExport is a full export of every endpoint with ticks from an
