@@ -219,7 +219,7 @@ type loginNeededError struct {
 
 func (e loginNeededError) Error() string {
 	if e.ci {
-		return e.err.Error() + "\n" + spentTokenHelp
+		return e.err.Error() + "\n" + spentTokenHelp + "\nOther ways to log in: " + loginNeededHelp
 	}
 	return e.err.Error() + "\n" + loginNeededHelp
 }
