@@ -80,7 +80,7 @@ func (c *counts) setPhase(name string) {
 func (c *counts) start(ep string) { c.update(ep, func(*endpointCount) {}) }
 
 func (c *counts) page(ep string, items int) {
-	c.update(ep, func(e *endpointCount) { e.pages++; e.items += items })
+	c.update(ep, func(e *endpointCount) { e.pages++; e.items += items; e.lastRetry = "" })
 }
 
 func (c *counts) fanout(ep string, done, total int) {
@@ -256,8 +256,12 @@ func (l *lineProgress) Start(ep string) {
 func (l *lineProgress) Page(ep string, items int)  { l.page(ep, items) }
 func (l *lineProgress) Fanout(ep string, d, t int) { l.fanout(ep, d, t) }
 
-// Retry counts only: the fetch client logs each retry itself.
-func (l *lineProgress) Retry(ep string, err error, wait time.Duration) { l.retry(ep, err, wait) }
+// Retry logs each retry once (the fetch client leaves that to its
+// observer when it has one).
+func (l *lineProgress) Retry(ep string, err error, wait time.Duration) {
+	l.retry(ep, err, wait)
+	l.log.Info("retry", "endpoint", ep, "error", err.Error(), "wait", wait.Round(time.Millisecond).String())
+}
 
 func (l *lineProgress) Skip(ep, reason string) {
 	l.skip(ep)
