@@ -235,9 +235,11 @@ func (r *run) read(ctx context.Context, ep fetch.Endpoint) ([]item, string, erro
 		if err != nil {
 			return nil, "", err
 		}
-		var list []json.RawMessage
-		if err := json.Unmarshal(data, &list); err != nil {
-			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: 1, URL: ep.Path, Err: fmt.Errorf("data is not a list: %w", err)}
+		// The real shape of a List endpoint was never recorded: take a list,
+		// a collection or one object.
+		list, err := fetch.OpenItems(data)
+		if err != nil {
+			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: 1, URL: ep.Path, Err: err}
 		}
 		items, err := r.newItems(ep, 1, list)
 		r.cfg.Observer.Page(ep.Name, len(items))
