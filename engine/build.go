@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/upexport/upexport/export"
@@ -134,6 +136,11 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 		if n := st.LenientNulls; n > 0 {
 			warnings = append(warnings, fmt.Sprintf(
 				"%s: %d values contradicted their column's type and were exported as null (--lenient)", s.endpoint, n))
+		}
+		for _, col := range slices.Sorted(maps.Keys(st.InvalidUTF8)) {
+			warnings = append(warnings, fmt.Sprintf(
+				"%s: %d texts were not valid UTF-8; their invalid bytes were replaced by U+FFFD (--strict-schema stops instead)",
+				col, st.InvalidUTF8[col]))
 		}
 	}
 	results, err := sink.Close()

@@ -35,6 +35,8 @@ type replay struct {
 	moods    map[string][]byte   // YYYYMMDD -> envelope
 	requests atomic.Int64
 	faults   bool
+	// mutate, if set, changes a response body before it is sent.
+	mutate func(path string, body []byte) []byte
 }
 
 const replayUser = "DsuZ913vOJkIiRJil7IXqA"
@@ -194,6 +196,9 @@ func (rp *replay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	body, status := rp.answer(r)
+	if rp.mutate != nil {
+		body = rp.mutate(r.URL.Path, body)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(body)

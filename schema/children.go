@@ -30,6 +30,8 @@ func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
 			}
 			if want := f.convert(&zc, String, convTZText, pair[1]); want != "" {
 				f.badCol(ts, tz, "tz", pair[1], want)
+			} else if f.invalidUTF8 && tz >= 0 {
+				f.badUTF8(ts, tz)
 			}
 			if len(pair) > 2 {
 				f.badPath(ts, "details.tzs[]", e, "a [start, tz] pair")

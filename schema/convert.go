@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"bytes"
 	"math"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/valyala/fastjson"
@@ -34,6 +36,7 @@ func (c *cell) setNull() { *c = cell{state: cellNull} }
 // It returns what the column wants when v contradicts the declared type
 // ("" when v fits); c is then untouched. Missing, null and "" are null, never 0.
 func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want string) {
+	f.invalidUTF8 = false
 	vt := v.Type()
 	if vt == fastjson.TypeNull {
 		c.setNull()
@@ -97,20 +100,22 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 			return "true or false"
 		}
 	case String:
+		var b []byte
 		switch {
 		case vt == fastjson.TypeString:
-			c.s = f.strs.bytes(v.GetStringBytes())
+			b = v.GetStringBytes()
 		case vt == fastjson.TypeNumber:
 			// Numbers have an exact text form; zones given as seconds
 			// (convTZText) rely on it.
 			f.scratch = v.MarshalTo(f.scratch[:0])
-			c.s = f.strs.bytes(f.scratch)
+			b = f.scratch
 		case cv == convJSON:
 			f.scratch = v.MarshalTo(f.scratch[:0])
-			c.s = f.strs.bytes(f.scratch)
+			b = f.scratch
 		default:
 			return "a string"
 		}
+		f.setText(c, b)
 	case Timestamp:
 		sec, frac, ok := f.seconds(v)
 		if !ok {
@@ -144,6 +149,7 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 // convertAny stores any JSON value as text, for extra columns typed String
 // by inference (mixed types, objects, arrays).
 func (f *Flattener) convertAny(c *cell, v *fastjson.Value) {
+	f.invalidUTF8 = false
 	switch v.Type() {
 	case fastjson.TypeNull:
 		c.setNull()
@@ -154,12 +160,24 @@ func (f *Flattener) convertAny(c *cell, v *fastjson.Value) {
 			c.setNull()
 			return
 		}
-		c.s = f.strs.bytes(b)
+		f.setText(c, b)
 	default:
 		f.scratch = v.MarshalTo(f.scratch[:0])
-		c.s = f.strs.bytes(f.scratch)
+		f.setText(c, f.scratch)
 	}
 	c.state = cellSet
+}
+
+// setText stores b as c's text, repairing invalid UTF-8: every format
+// promises UTF-8 text, and readers refuse anything else (DuckDB the whole
+// Parquet file, pandas the CSV). Each run of invalid bytes becomes U+FFFD
+// and invalidUTF8 tells the caller to count it.
+func (f *Flattener) setText(c *cell, b []byte) {
+	f.invalidUTF8 = !utf8.Valid(b)
+	if f.invalidUTF8 {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	}
+	c.s = f.strs.bytes(b)
 }
 
 // integer returns a JSON number as an int64 when it is integral: 1876 and

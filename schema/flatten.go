@@ -17,7 +17,9 @@ import (
 // Options tunes a Flattener or Discoverer.
 type Options struct {
 	// StrictSchema makes a field that no table declares an error instead
-	// of an extra column (discovery) or a warned, counted drop (flatten).
+	// of an extra column (discovery) or a warned, counted drop (flatten),
+	// and text that is not valid UTF-8 an error instead of a counted
+	// repair (each run of invalid bytes replaced by U+FFFD).
 	StrictSchema bool
 	// Lenient turns a value that contradicts its column's type into a null
 	// plus a count in Stats.LenientNulls, instead of an error.
@@ -46,6 +48,9 @@ type Stats struct {
 	// UnresolvedZones counts zone texts that could not be resolved; their
 	// tz_offset is null.
 	UnresolvedZones map[string]int64
+	// InvalidUTF8 counts, by "table.column", texts that were not valid
+	// UTF-8 and were repaired (invalid bytes replaced by U+FFFD).
+	InvalidUTF8 map[string]int64
 }
 
 // Add adds the counts of o to s, for Flatteners that shared the work.
@@ -55,6 +60,7 @@ func (s *Stats) Add(o Stats) {
 	for _, m := range []struct{ into, from map[string]int64 }{
 		{s.Rows, o.Rows}, {s.LenientByColumn, o.LenientByColumn},
 		{s.UnknownFields, o.UnknownFields}, {s.UnresolvedZones, o.UnresolvedZones},
+		{s.InvalidUTF8, o.InvalidUTF8},
 	} {
 		for k, n := range m.from {
 			m.into[k] += n
@@ -74,6 +80,16 @@ type ValueError struct {
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("%s item %s: column %s: value %s is not %s (use --lenient to store null instead)",
 		e.Table, e.XID, e.Column, e.Value, e.Want)
+}
+
+// EncodingError reports text that is not valid UTF-8, under StrictSchema.
+type EncodingError struct {
+	Table, Column, XID string
+}
+
+func (e *EncodingError) Error() string {
+	return fmt.Sprintf("%s item %s: column %s: text is not valid UTF-8 (strict schema; without it invalid bytes become U+FFFD and are counted)",
+		e.Table, e.XID, e.Column)
 }
 
 // UnknownFieldError reports a field no table declares, under StrictSchema.
@@ -107,6 +123,9 @@ type Flattener struct {
 	pending [numChildKinds]*fastjson.Value
 	hours   []hourRef
 	fail    error // first problem of the current row, reported when its xid is known
+
+	// invalidUTF8 is set by convert when the text it stored was repaired.
+	invalidUTF8 bool
 
 	items      int64
 	unresolved map[string]int64
@@ -188,6 +207,7 @@ func (f *Flattener) Stats() Stats {
 		LenientByColumn: map[string]int64{},
 		UnknownFields:   map[string]int64{},
 		UnresolvedZones: map[string]int64{},
+		InvalidUTF8:     map[string]int64{},
 	}
 	for _, ts := range f.all {
 		if ts.out {
@@ -197,6 +217,11 @@ func (f *Flattener) Stats() Stats {
 			if n > 0 {
 				s.LenientByColumn[ts.table.Name+"."+ts.table.Columns[i].Name] += n
 				s.LenientNulls += n
+			}
+		}
+		for i, n := range ts.utf8 {
+			if n > 0 {
+				s.InvalidUTF8[ts.table.Name+"."+ts.table.Columns[i].Name] += n
 			}
 		}
 		countUnknown(ts.table.Name, ts.root, s.UnknownFields)
@@ -374,9 +399,14 @@ func (f *Flattener) set(ts *tableState, e *edge, v *fastjson.Value) {
 	cb := &ts.cols[e.col]
 	if cb.any {
 		f.convertAny(c, v)
+		if f.invalidUTF8 {
+			f.badUTF8(ts, e.col)
+		}
 	} else if want := f.convert(c, cb.typ, cb.conv, v); want != "" {
 		f.bad(ts, e.col, v, want)
 		return
+	} else if cb.typ == String && f.invalidUTF8 {
+		f.badUTF8(ts, e.col)
 	}
 	if e.alt && c.state == cellSet {
 		c.state = cellSetAlt
@@ -397,6 +427,19 @@ func (f *Flattener) bad(ts *tableState, i int, v *fastjson.Value, want string) {
 	if f.fail == nil {
 		f.fail = &ValueError{Table: ts.table.Name, Column: name, Value: shorten(v), Want: want}
 	}
+}
+
+// badUTF8 handles text of column i that convert repaired: the row's error
+// under StrictSchema, else a count.
+func (f *Flattener) badUTF8(ts *tableState, i int) {
+	f.invalidUTF8 = false
+	if f.opts.StrictSchema {
+		if f.fail == nil {
+			f.fail = &EncodingError{Table: ts.table.Name, Column: ts.table.Columns[i].Name}
+		}
+		return
+	}
+	ts.utf8[i]++
 }
 
 // badPath is bad for a value at a path that is not a column (an object
@@ -444,11 +487,14 @@ func (f *Flattener) takeFail(where string) error {
 	f.fail = nil
 	var ve *ValueError
 	var ue *UnknownFieldError
+	var ee *EncodingError
 	switch {
 	case errors.As(err, &ve):
 		ve.XID = where
 	case errors.As(err, &ue):
 		ue.XID = where
+	case errors.As(err, &ee):
+		ee.XID = where
 	}
 	return err
 }

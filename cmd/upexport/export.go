@@ -57,7 +57,7 @@ func exportCommand() *cli.Command {
 		&cli.PathFlag{Name: "from-raw", EnvVars: []string{"UPEXPORT_FROM_RAW"}, Category: catWhat,
 			Usage: "re-export the raw archive of an earlier export directory, without fetching"},
 		&cli.BoolFlag{Name: "strict-schema", EnvVars: []string{"UPEXPORT_STRICT_SCHEMA"}, Category: catWhat,
-			Usage: "fail on fields the schema does not declare, instead of exporting them as extra columns"},
+			Usage: "fail on fields the schema does not declare, instead of exporting them as extra columns, and on text that is not UTF-8, instead of repairing it"},
 		&cli.BoolFlag{Name: "lenient", EnvVars: []string{"UPEXPORT_LENIENT"}, Category: catWhat,
 			Usage: "export a value that contradicts its column's type as null, with a warning, instead of failing"},
 		&cli.IntFlag{Name: "concurrency", Value: 4, EnvVars: []string{"UPEXPORT_CONCURRENCY"}, Category: catFetch,
