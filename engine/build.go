@@ -55,9 +55,7 @@ func (r *run) build(ctx context.Context, start time.Time) ([]export.TableResult,
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range warnings {
-			r.warn("%s", w)
-		}
+		r.warnAll(warnings, results)
 		return results, nil
 	}
 
@@ -79,10 +77,22 @@ func (r *run) build(ctx context.Context, start time.Time) ([]export.TableResult,
 	if err != nil {
 		return nil, err
 	}
+	r.warnAll(warnings, results)
+	return results, nil
+}
+
+// warnAll logs the flattening warnings and those of the writers (a text cut
+// to fit an Excel cell), which the tables' manifest entries hold too: every
+// warning is printed, counted and in the manifest's top-level list.
+func (r *run) warnAll(warnings []string, results []export.TableResult) {
 	for _, w := range warnings {
 		r.warn("%s", w)
 	}
-	return results, nil
+	for _, t := range results {
+		for _, w := range t.Warnings {
+			r.warn("%s", w)
+		}
+	}
 }
 
 // flattenAll flattens every source into one Sink and closes it. With
