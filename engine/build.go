@@ -147,6 +147,13 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 			warnings = append(warnings, fmt.Sprintf(
 				"%s: %d values contradicted their column's type and were exported as null (--lenient)", s.endpoint, n))
 		}
+		for _, z := range slices.Sorted(maps.Keys(st.UnresolvedZones)) {
+			// Without a zone there is no offset: tz_offset is null, and an
+			// hour key with no other zone in force is read as UTC.
+			warnings = append(warnings, fmt.Sprintf(
+				"%s: time zone %q (%d values) is not recognised: its tz_offset is null, and hourly keys with no other zone are read as UTC",
+				s.endpoint, z, st.UnresolvedZones[z]))
+		}
 		for _, col := range slices.Sorted(maps.Keys(st.InvalidUTF8)) {
 			warnings = append(warnings, fmt.Sprintf(
 				"%s: %d texts were not valid UTF-8; their invalid bytes were replaced by U+FFFD (--strict-schema stops instead)",

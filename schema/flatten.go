@@ -133,8 +133,9 @@ type Flattener struct {
 }
 
 type hourRef struct {
-	wall int64 // local wall clock of the hour, seconds since 1970-01-01 local
-	v    *fastjson.Value
+	wall   int64 // local wall clock of the hour, seconds since 1970-01-01 local
+	v      *fastjson.Value
+	noHour bool // the key was not YYYYMMDDHH (kept under Lenient)
 }
 
 // NewFlattener returns a Flattener for one endpoint. tables are the tables
@@ -539,11 +540,14 @@ func (f *Flattener) zone(text string) *zone {
 // rowCtx carries what derived columns need beyond the row's own cells.
 type rowCtx struct {
 	parentXID string
-	hourWall  int64
-	hourUTC   int64
-	hourZone  *zone
-	tzsZone   *zone
-	tzsStart  int64 // seconds
+	// noHour marks an hourly row whose key was unreadable: its hour
+	// columns stay null.
+	noHour   bool
+	hourWall int64
+	hourUTC  int64
+	hourZone *zone
+	tzsZone  *zone
+	tzsStart int64 // seconds
 	// tzsStartOK says tzsStart holds a value.
 	tzsStartOK bool
 }
@@ -562,17 +566,17 @@ func (f *Flattener) finishRow(ts *tableState, rc rowCtx) error {
 		case deriveTZOffset:
 			f.tzOffset(ts, c)
 		case deriveHourStart:
-			c.i, c.state = rc.hourUTC*1e6, cellSet
+			c.i, c.state = rc.hourUTC*1e6, setIf(!rc.noHour)
 		case deriveHourDate:
-			c.i, c.state = floorDiv(rc.hourWall, 86400), cellSet
+			c.i, c.state = floorDiv(rc.hourWall, 86400), setIf(!rc.noHour)
 		case deriveLocalHour:
-			c.i, c.state = (rc.hourWall-floorDiv(rc.hourWall, 86400)*86400)/3600, cellSet
+			c.i, c.state = (rc.hourWall-floorDiv(rc.hourWall, 86400)*86400)/3600, setIf(!rc.noHour)
 		case deriveHourTZ:
 			if rc.hourZone != nil {
 				c.s, c.state = rc.hourZone.text, cellSet
 			}
 		case deriveHourOffset:
-			c.i, c.state = rc.hourWall-rc.hourUTC, cellSet
+			c.i, c.state = rc.hourWall-rc.hourUTC, setIf(!rc.noHour)
 		case deriveTzsOffset:
 			if rc.tzsZone != nil && rc.tzsZone.ok && rc.tzsStartOK {
 				c.i, c.state = rc.tzsZone.offsetAt(rc.tzsStart), cellSet
