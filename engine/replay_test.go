@@ -37,6 +37,8 @@ type replay struct {
 	faults   bool
 	// mutate, if set, changes a response body before it is sent.
 	mutate func(path string, body []byte) []byte
+	// fail, if set, answers a request with its status when not 0.
+	fail func(path string) int
 }
 
 const replayUser = "DsuZ913vOJkIiRJil7IXqA"
@@ -193,6 +195,13 @@ func (rp *replay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusOK)
 			fmt.Fprint(w, `{"meta": {"code": 200}, "data": {"ite`)
 			panic(http.ErrAbortHandler)
+		}
+	}
+	if rp.fail != nil {
+		if status := rp.fail(r.URL.Path); status != 0 {
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"meta": {"code": %d, "message": "failed on purpose"}, "data": {}}`, status)
+			return
 		}
 	}
 	body, status := rp.answer(r)
