@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -93,6 +94,11 @@ func (d *Discoverer) walk(ts *tableState, n *node, o *fastjson.Object) error {
 		e := n.lookup(pos, k)
 		pos++
 		switch {
+		case e == nil && !d.opts.StrictSchema && (len(k) == 0 || bytes.IndexByte(k, '.') >= 0):
+			// No column path can name an empty key or one with a dot
+			// (paths join keys with dots): the flatten pass drops the
+			// field, with a warning, rather than bind a column to the
+			// wrong place.
 		case e == nil:
 			err = d.unknown(ts, n.path+string(k), v)
 		case e.obj != nil:
