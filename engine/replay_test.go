@@ -356,3 +356,38 @@ func countItems(t testing.TB, files ...string) int {
 	}
 	return n
 }
+
+// TestMoodShapes: the per-day mood endpoint takes the SDKs' one object, a
+// list or a collection of the day's moods.
+func TestMoodShapes(t *testing.T) {
+	mood := fixtureData(t, "mood.json")
+	other := json.RawMessage(strings.Replace(string(mood), `"HD3Y2lAy5Oi5JBi6SXAnJg"`, `"second-mood-of-the-day"`, 1))
+	for _, tc := range []struct {
+		name string
+		data any
+		rows int64
+	}{
+		{"single object", mood, 1},
+		{"bare list", []json.RawMessage{mood, other}, 2},
+		{"collection", map[string]any{"items": []json.RawMessage{mood, other}, "size": 2}, 2},
+		{"empty list", []any{}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rp := newReplay(t, []any{})
+			rp.moods["20160314"] = envelopeOf(t, tc.data)
+			hs := httptest.NewServer(rp)
+			t.Cleanup(hs.Close)
+			cfg := rp.config(t, hs.URL+"/nudge/api/v.1.1", filepath.Join(t.TempDir(), "out"))
+			cfg.Endpoints, _ = fetch.Select([]string{"mood"}, false)
+			cfg.Since = time.Date(2016, 3, 14, 0, 0, 0, 0, time.UTC)
+			cfg.Until = cfg.Since
+			res, err := Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Tables) != 1 || res.Tables[0].Rows != tc.rows {
+				t.Errorf("tables %+v, want mood with %d rows", res.Tables, tc.rows)
+			}
+		})
+	}
+}
