@@ -58,7 +58,7 @@ func invalidUTF8Replay(t *testing.T, dropUnknown bool) *httptest.Server {
 }
 
 // TestInvalidUTF8IsRepairedAndCounted: text that is not UTF-8 is written as
-// UTF-8 in every format (U+FFFD for each invalid run), counted per column
+// UTF-8 in every format (U+FFFD for each invalid byte), counted per column
 // in the run's warnings and the manifest; --strict-schema stops instead.
 func TestInvalidUTF8IsRepairedAndCounted(t *testing.T) {
 	hs := invalidUTF8Replay(t, false)
@@ -114,8 +114,8 @@ func TestInvalidUTF8IsRepairedAndCounted(t *testing.T) {
 				t.Fatalf("only %d files checked", checked)
 			}
 			if format == export.CSV {
-				if got := column(t, out, "moves", "title"); !strings.HasPrefix(got[0], "\uFFFD bad \uFFFD(") {
-					t.Errorf("moves title %q, want the invalid runs as U+FFFD", got[0])
+				if got := column(t, out, "moves", "title"); !strings.HasPrefix(got[0], "\uFFFD\uFFFD bad \uFFFD(") {
+					t.Errorf("moves title %q, want each invalid byte as U+FFFD", got[0])
 				}
 			}
 		})

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"bytes"
 	"math"
 	"unicode/utf8"
 	"unsafe"
@@ -170,12 +169,13 @@ func (f *Flattener) convertAny(c *cell, v *fastjson.Value) {
 
 // setText stores b as c's text, repairing invalid UTF-8: every format
 // promises UTF-8 text, and readers refuse anything else (DuckDB the whole
-// Parquet file, pandas the CSV). Each run of invalid bytes becomes U+FFFD
+// Parquet file, pandas the CSV). Each invalid byte becomes U+FFFD
 // and invalidUTF8 tells the caller to count it.
 func (f *Flattener) setText(c *cell, b []byte) {
 	f.invalidUTF8 = !utf8.Valid(b)
 	if f.invalidUTF8 {
-		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+		b = appendValidUTF8(f.fixed[:0], b)
+		f.fixed = b
 	}
 	c.s = f.strs.bytes(b)
 }
@@ -290,3 +290,20 @@ func (a *arena) bytes(b []byte) string {
 
 // b2s views b as a string for the duration of a call that does not keep it.
 func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// appendValidUTF8 appends b to dst with each byte that is not part of a
+// valid UTF-8 sequence replaced by U+FFFD. That is the rule of Go's JSON
+// decoder, which reads the xids the engine joins on (tick parents), so a
+// repaired xid is the same text in every table.
+func appendValidUTF8(dst, b []byte) []byte {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			dst = utf8.AppendRune(dst, utf8.RuneError)
+		} else {
+			dst = append(dst, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return dst
+}

@@ -243,7 +243,7 @@ func (d *Discoverer) Tables() []*Table {
 // extraName names an extra column after its path relative to the row.
 func extraName(rel string, taken func(string) bool) string {
 	// A key is bytes from the server; a column name must be UTF-8 text.
-	full := strings.NewReplacer(".", "_", "[", "", "]", "").Replace(strings.ToValidUTF8(rel, "\uFFFD"))
+	full := strings.NewReplacer(".", "_", "[", "", "]", "").Replace(string(appendValidUTF8(nil, []byte(rel))))
 	short := strings.TrimPrefix(full, "details_")
 	for _, c := range []string{short, full, "extra_" + full} {
 		if !taken(c) {

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	// fastjson parses one item into a reusable arena of values: after the
 	// first items it allocates nothing, numbers and strings stay slices of
@@ -19,7 +20,7 @@ type Options struct {
 	// StrictSchema makes a field that no table declares an error instead
 	// of an extra column (discovery) or a warned, counted drop (flatten),
 	// and text that is not valid UTF-8 an error instead of a counted
-	// repair (each run of invalid bytes replaced by U+FFFD).
+	// repair (each invalid byte replaced by U+FFFD).
 	StrictSchema bool
 	// Lenient turns a value that contradicts its column's type into a null
 	// plus a count in Stats.LenientNulls, instead of an error.
@@ -118,6 +119,7 @@ type Flattener struct {
 	tl      timeline
 	strs    arena
 	scratch []byte
+	fixed   []byte // text repaired by setText
 
 	// Per item.
 	pending [numChildKinds]*fastjson.Value
@@ -153,7 +155,7 @@ func NewFlattener(endpoint, userXID string, tables []*Table, opts Options, emit 
 		opts.BatchRows = DefaultBatchRows
 	}
 	f := &Flattener{
-		endpoint: endpoint, user: userXID, opts: opts, emit: emit,
+		endpoint: endpoint, user: string(appendValidUTF8(nil, []byte(userXID))), opts: opts, emit: emit,
 		root: root, children: children, all: all,
 		unresolved: map[string]int64{}, warned: map[string]bool{},
 	}
@@ -294,12 +296,30 @@ func (f *Flattener) ticks(v *fastjson.Value) error {
 	if v.Type() != fastjson.TypeObject {
 		return fmt.Errorf("%s item: want {\"parent_xid\", \"items\"}, got %.80s", f.endpoint, v)
 	}
-	parent := string(v.GetStringBytes("parent_xid"))
+	parent := f.parentXID(f.root, v.GetStringBytes("parent_xid"))
+	if f.fail != nil {
+		return f.takeFail(label(parent, "parent_xid"))
+	}
 	items := v.Get("items")
 	if items == nil {
 		return nil
 	}
 	return f.rowArray(f.root, items, parent, "items")
+}
+
+// parentXID is the text of a tick item's parent_xid, which fills the
+// table's parent column (sleep_xid, ...): repaired and counted as any text
+// when it is not UTF-8.
+func (f *Flattener) parentXID(ts *tableState, b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	for _, i := range ts.derived {
+		if ts.cols[i].derive == deriveParentXID {
+			f.badUTF8(ts, i)
+		}
+	}
+	return string(appendValidUTF8(nil, b))
 }
 
 // pair flattens a trends [YYYYMMDD, {...}] pair.

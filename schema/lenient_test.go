@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -72,4 +73,18 @@ func rowText(b *Batch, r int) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// TestRepairMatchesJSON: a text is repaired as Go's JSON decoder repairs it
+// (the engine reads xids with it), so a repaired xid joins across tables.
+func TestRepairMatchesJSON(t *testing.T) {
+	for _, in := range []string{"ok", "\xff", "\xff\xfe bad \xc3(", "a\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "é\x80é"} {
+		var want string
+		if err := json.Unmarshal([]byte(`"`+in+`"`), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendValidUTF8(nil, []byte(in))); got != want {
+			t.Errorf("%q: repaired %q, encoding/json %q", in, got, want)
+		}
+	}
 }
