@@ -112,6 +112,11 @@ func (c *counts) done(ep string, items int, err error) endpointCount {
 	})
 }
 
+// cancel marks an endpoint stopped because another one failed.
+func (c *counts) cancel(ep string) {
+	c.update(ep, func(e *endpointCount) { e.state, e.ended = cancelled, time.Now() })
+}
+
 // liveProgress draws one live line per endpoint on a terminal, with log
 // lines above them (the logger writes into the same termui.Live).
 type liveProgress struct {
@@ -181,6 +186,7 @@ func (p *liveProgress) Done(ep string, n int, err error) {
 	p.done(ep, n, err)
 	p.live.Kick()
 }
+func (p *liveProgress) Cancelled(ep string)                            { p.cancel(ep); p.live.Kick() }
 func (p *liveProgress) Retry(ep string, err error, wait time.Duration) { p.retry(ep, err, wait) }
 
 // Close draws the last frame and leaves it on screen.
@@ -281,6 +287,9 @@ func (l *lineProgress) Done(ep string, items int, err error) {
 			"elapsed", e.ended.Sub(e.started).Round(time.Millisecond).String())
 	}
 }
+
+// Cancelled only counts: the engine logs the cancellation itself.
+func (l *lineProgress) Cancelled(ep string) { l.cancel(ep) }
 
 func (l *lineProgress) Close() {
 	l.once.Do(func() { close(l.stop) })
