@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/upexport/upexport/export"
@@ -53,9 +55,7 @@ func (r *run) build(ctx context.Context, start time.Time) ([]export.TableResult,
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range warnings {
-			r.warn("%s", w)
-		}
+		r.warnAll(warnings, results)
 		return results, nil
 	}
 
@@ -77,10 +77,22 @@ func (r *run) build(ctx context.Context, start time.Time) ([]export.TableResult,
 	if err != nil {
 		return nil, err
 	}
+	r.warnAll(warnings, results)
+	return results, nil
+}
+
+// warnAll logs the flattening warnings and those of the writers (a text cut
+// to fit an Excel cell), which the tables' manifest entries hold too: every
+// warning is printed, counted and in the manifest's top-level list.
+func (r *run) warnAll(warnings []string, results []export.TableResult) {
 	for _, w := range warnings {
 		r.warn("%s", w)
 	}
-	return results, nil
+	for _, t := range results {
+		for _, w := range t.Warnings {
+			r.warn("%s", w)
+		}
+	}
 }
 
 // flattenAll flattens every source into one Sink and closes it. With
@@ -145,6 +157,18 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 		if n := st.LenientNulls; n > 0 {
 			warnings = append(warnings, fmt.Sprintf(
 				"%s: %d values contradicted their column's type and were exported as null (--lenient)", s.endpoint, n))
+		}
+		for _, z := range slices.Sorted(maps.Keys(st.UnresolvedZones)) {
+			// Without a zone there is no offset: tz_offset is null, and an
+			// hour key with no other zone in force is read as UTC.
+			warnings = append(warnings, fmt.Sprintf(
+				"%s: time zone %q (%d values) is not recognised: its tz_offset is null, and hourly keys with no other zone are read as UTC",
+				s.endpoint, z, st.UnresolvedZones[z]))
+		}
+		for _, col := range slices.Sorted(maps.Keys(st.InvalidUTF8)) {
+			warnings = append(warnings, fmt.Sprintf(
+				"%s: %d texts were not valid UTF-8; their invalid bytes were replaced by U+FFFD (--strict-schema stops instead)",
+				col, st.InvalidUTF8[col]))
 		}
 	}
 	results, err := sink.Close()

@@ -185,7 +185,7 @@ func (r *run) readPerDate(ctx context.Context, ep fetch.Endpoint) ([]item, strin
 			}
 		}
 	}
-	found := make([]*item, len(dates))
+	found := make([][]item, len(dates))
 	var xid string
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.cfg.Client.Concurrency())
@@ -199,18 +199,24 @@ func (r *run) readPerDate(ctx context.Context, ep fetch.Endpoint) ([]item, strin
 			if err != nil {
 				return err
 			}
-			if string(data) == "{}" || string(data) == "[]" {
+			// One object per day is what the SDKs read; a list or a
+			// collection of that day's items is taken as well.
+			raws, err := fetch.OpenItems(data)
+			if err != nil {
+				return &fetch.PageError{Endpoint: ep.Name, Page: i + 1, URL: ep.Path + "?date=" + d, Err: err}
+			}
+			if len(raws) == 0 {
 				return nil
 			}
-			it, err := r.newItem(ep, i+1, data)
+			items, err := r.newItems(ep, i+1, raws)
 			if err != nil {
 				return err
 			}
 			if i == 0 {
 				xid = x
 			}
-			found[i] = &it
-			r.cfg.Observer.Page(ep.Name, 1)
+			found[i] = items
+			r.cfg.Observer.Page(ep.Name, len(items))
 			return nil
 		})
 	}
@@ -218,10 +224,8 @@ func (r *run) readPerDate(ctx context.Context, ep fetch.Endpoint) ([]item, strin
 		return nil, "", err
 	}
 	var items []item
-	for _, it := range found {
-		if it != nil {
-			items = append(items, *it)
-		}
+	for _, its := range found {
+		items = append(items, its...)
 	}
 	return items, xid, nil
 }

@@ -39,6 +39,11 @@ type Config struct {
 	Incremental bool
 	// Force replaces an output directory that is not an export.
 	Force bool
+	// KeepGoing writes what the other endpoints fetched when one fails,
+	// instead of stopping the run: a failed endpoint keeps its tables and
+	// archive from the export in Out, when there is one of the same API,
+	// user and range. The Result then lists the failures (Failed).
+	KeepGoing bool
 	// PageSize is the limit= sent to collections; 0 means 100.
 	PageSize int
 	Export   export.Options
@@ -62,10 +67,20 @@ type Observer interface {
 	Done(endpoint string, items int, err error)
 }
 
+// CancelObserver is an Observer that also wants to know of an endpoint
+// stopped because another failed (fail-fast): it neither finished nor
+// failed, and Done is not called for it.
+type CancelObserver interface {
+	Cancelled(endpoint string)
+}
+
 // Result summarises a finished run.
 type Result struct {
-	Dir       string
-	Tables    []export.TableResult
+	Dir    string
+	Tables []export.TableResult
+	// Failed names the endpoints that failed in a KeepGoing run, with why;
+	// the run is then partial.
+	Failed    map[string]string
 	Requests  int64
 	Retries   int64
 	Bytes     int64
@@ -123,7 +138,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Dir: out.path, Tables: tables, Warnings: r.warnings}
+	tables = r.tableStatus(tables)
+	res := &Result{Dir: out.path, Tables: tables, Warnings: r.warnings, Failed: r.failedEndpoints()}
 	if c := cfg.Client; c != nil {
 		res.Requests, res.Retries, res.Bytes = c.Stats.Requests.Load(), c.Stats.Retries.Load(), c.Stats.Bytes.Load()
 	}
@@ -146,6 +162,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // run is the state of one Run.
 type run struct {
 	cfg      Config
+	ctx      context.Context // the run's own, to tell a failure from a sibling's cancel
 	out      *outDir
 	raw      string // this run's archive directory
 	state    *state
@@ -153,6 +170,7 @@ type run struct {
 	prevDir  string
 	mu       sync.Mutex // guards warnings and activeDays
 	warnings []string
+	failed   map[string]string // endpoints that failed (KeepGoing), with why
 
 	// activeDays are the dates (YYYYMMDD) on which moves or sleeps recorded
 	// anything: the days a per-date endpoint (mood) is asked about when no

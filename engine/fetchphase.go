@@ -40,12 +40,19 @@ func (r *run) fetchAll(ctx context.Context) error {
 		}
 	}
 	cfg.Observer.Phase("fetch")
+	r.ctx = ctx
 	selected := map[string]bool{}
 	for _, ep := range cfg.Endpoints {
 		selected[ep.Name] = true
 	}
+	// Fail-fast (the default) cancels every endpoint at the first failure;
+	// with KeepGoing a failure stops only its own endpoint.
 	g, gctx := errgroup.WithContext(ctx)
+	if cfg.KeepGoing {
+		g, gctx = new(errgroup.Group), ctx
+	}
 	g.SetLimit(cfg.Client.Concurrency())
+	var failures []endpointFailure
 	results := make(chan endpointResult, len(cfg.Endpoints))
 	var days sync.WaitGroup // moves and sleeps, which tell the active days
 	daySet := map[string]bool{}
@@ -79,7 +86,13 @@ func (r *run) fetchAll(ctx context.Context) error {
 			}
 			res, err := r.fetchEndpoint(gctx, ep, ticks)
 			if err != nil {
-				return err
+				if !cfg.KeepGoing || ctx.Err() != nil {
+					return err
+				}
+				r.mu.Lock()
+				failures = append(failures, endpointFailure{ep: ep, ticks: ticks, err: err})
+				r.mu.Unlock()
+				return nil
 			}
 			if tellsDays {
 				r.mu.Lock()
@@ -111,6 +124,9 @@ func (r *run) fetchAll(ctx context.Context) error {
 	if r.prev != nil && r.prev.UserXID != "" && r.state.UserXID != "" && r.prev.UserXID != r.state.UserXID {
 		return fmt.Errorf("%s holds the export of user %s, but this login is user %s: export into another --out",
 			r.out.path, r.prev.UserXID, r.state.UserXID)
+	}
+	if err := r.keepPrevious(failures); err != nil {
+		return err
 	}
 	return writeState(r.raw, r.state)
 }
@@ -173,18 +189,18 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 		return res, nil
 	}
 	if err != nil {
-		obs.Done(ep.Name, 0, err)
+		r.ended(ep.Name, 0, err)
 		return res, err
 	}
 	res.userXID = xid
 	merged, changed, err := r.merge(ep, items)
 	if err != nil {
-		obs.Done(ep.Name, 0, err)
+		r.ended(ep.Name, 0, err)
 		return res, err
 	}
 	if ep.DetailPath != "" {
 		if err := r.details(ctx, ep, merged, changed); err != nil {
-			obs.Done(ep.Name, 0, err)
+			r.ended(ep.Name, 0, err)
 			return res, err
 		}
 	}
@@ -212,13 +228,28 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 	if ticks != nil {
 		obs.Start(ticks.Name)
 		n, err := r.fetchTicks(ctx, ep, *ticks, merged, changed)
-		obs.Done(ticks.Name, n, err)
+		r.ended(ticks.Name, n, err)
 		if err != nil {
 			return res, err
 		}
 		res.states[ticks.Name] = endpointState{Items: n, FetchedAt: r.cfg.Now()}
 	}
 	return res, nil
+}
+
+// ended tells the observer that fetching endpoint is over. An endpoint
+// stopped only because another one failed (the run's context is still
+// live, the errgroup's is not) did not fail itself: it is reported to an
+// observer that implements CancelObserver, and logged, as cancelled.
+func (r *run) ended(endpoint string, items int, err error) {
+	if err != nil && errors.Is(err, context.Canceled) && r.ctx != nil && r.ctx.Err() == nil {
+		r.cfg.Logger.Info("cancelled", "endpoint", endpoint, "reason", "another endpoint failed")
+		if c, ok := r.cfg.Observer.(CancelObserver); ok {
+			c.Cancelled(endpoint)
+		}
+		return
+	}
+	r.cfg.Observer.Done(endpoint, items, err)
 }
 
 // read fetches what the API holds for ep, as items.
@@ -239,9 +270,11 @@ func (r *run) read(ctx context.Context, ep fetch.Endpoint) ([]item, string, erro
 		if err != nil {
 			return nil, "", err
 		}
-		var list []json.RawMessage
-		if err := json.Unmarshal(data, &list); err != nil {
-			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: 1, URL: ep.Path, Err: fmt.Errorf("data is not a list: %w", err)}
+		// The real shape of a List endpoint was never recorded: take a list,
+		// a collection or one object.
+		list, err := fetch.OpenItems(data)
+		if err != nil {
+			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: 1, URL: ep.Path, Err: err}
 		}
 		items, err := r.newItems(ep, 1, list)
 		r.cfg.Observer.Page(ep.Name, len(items))

@@ -33,9 +33,16 @@ type endpointState struct {
 	LastDate  int   `json:"last_date,omitempty"`  // mood, trends: last date fetched, YYYYMMDD
 	// LastCreated is the largest time_created of items without
 	// time_updated (band events), epoch s.
-	LastCreated int64     `json:"last_created,omitempty"`
-	Skipped     string    `json:"skipped,omitempty"` // why nothing was fetched
-	FetchedAt   time.Time `json:"fetched_at"`
+	LastCreated int64  `json:"last_created,omitempty"`
+	Skipped     string `json:"skipped,omitempty"` // why nothing was fetched
+	// Failed is why fetching failed in a --keep-going run; the archive then
+	// holds no items of the endpoint.
+	Failed string `json:"failed,omitempty"`
+	// Stale says the items are those of an earlier run, kept because this
+	// run failed to fetch the endpoint (--keep-going); FetchedAt is still
+	// when they were fetched.
+	Stale     bool      `json:"stale,omitempty"`
+	FetchedAt time.Time `json:"fetched_at"`
 }
 
 const stateFile = "state.json"

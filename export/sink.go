@@ -77,6 +77,16 @@ type TableResult struct {
 	Files      []FileResult `json:"files"`
 	Columns    []ColumnInfo `json:"columns"`
 	Warnings   []string     `json:"warnings,omitempty"`
+	// Status is set by the engine: "complete", "stale since <RFC 3339
+	// time the items were fetched>" or "failed: <why>" (no files).
+	Status string `json:"status,omitempty"`
+}
+
+// Describe is the manifest entry of a table written nowhere: its columns,
+// no files.
+func Describe(t *schema.Table) TableResult {
+	return TableResult{Name: t.Name, Description: t.Description, TimeColumn: t.TimeColumn,
+		Files: []FileResult{}, Columns: columnInfos(t)}
 }
 
 // RowChanges counts a table's rows by what happened to the item each row

@@ -41,12 +41,17 @@ type xlsxBook struct {
 	sheets                  uniqueNames
 	tables                  uniqueNames // Excel table (ListObject) names
 	all                     []*xlsxTable
+	// dims is the used range of each streamed sheet by its part name
+	// (xl/worksheets/sheetN.xml), for the <dimension> element: the stream
+	// writer writes that element before any row, so always as "A1", and
+	// readers that trust it (openpyxl read-only) would see one cell.
+	dims map[string]string
 }
 
 func newXLSXBook(tmpDir string, prov Provenance) (*xlsxBook, error) {
 	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	bk := &xlsxBook{f: f, tmpDir: tmpDir, prov: prov, maxRows: excelize.TotalRows,
-		sheets: uniqueNames{}, tables: uniqueNames{}}
+		sheets: uniqueNames{}, tables: uniqueNames{}, dims: map[string]string{}}
 	// The About sheet is created first so that it is the first tab; its
 	// content is written at save time, when the row counts are known.
 	if err := f.SetSheetName("Sheet1", aboutName); err != nil {
@@ -174,6 +179,8 @@ func (x *xlsxTable) endSheet() error {
 	if err := x.sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: name, StyleName: "TableStyleLight9"}); err != nil {
 		return fmt.Errorf("xlsx %s: table %s: %w", x.t.Name, name, err)
 	}
+	// NewSheet names a new sheet's part after its sheet id.
+	bk.dims["xl/worksheets/sheet"+strconv.Itoa(x.sw.SheetID)+".xml"] = "A1:" + last
 	if err := x.sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx %s: flush sheet: %w", x.t.Name, err)
 	}
@@ -296,6 +303,9 @@ func (bk *xlsxBook) save(files *fileSet, results []TableResult) error {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	zw, err := newSpoolZip(out, bk.tmpDir)
+	if err == nil {
+		zw.dims = bk.dims
+	}
 	if err != nil {
 		out.abort()
 		return fmt.Errorf("xlsx: %w", err)
@@ -356,9 +366,10 @@ func (bk *xlsxBook) orderSheets() {
 // sheets, and the data dictionary.
 func (bk *xlsxBook) writeAbout(results []TableResult) error {
 	f, p := bk.f, bk.prov
-	row := 0
+	row, cols := 0, 1
 	put := func(style int, vals ...any) error {
 		row++
+		cols = max(cols, len(vals))
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		if err := f.SetSheetRow(aboutName, cell, &vals); err != nil {
 			return err
@@ -431,5 +442,11 @@ func (bk *xlsxBook) writeAbout(results []TableResult) error {
 			return err
 		}
 	}
-	return nil
+	// excelize leaves a new sheet's <dimension> at A1 however many cells
+	// it gets.
+	last, err := excelize.CoordinatesToCellName(cols, row)
+	if err != nil {
+		return err
+	}
+	return f.SetSheetDimension(aboutName, "A1:"+last)
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"hash"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 
 	"github.com/klauspost/compress/flate"
@@ -31,6 +33,10 @@ type spoolZip struct {
 	cur     *spoolEntry
 	crc     hash.Hash32
 	err     error
+	// dims maps a worksheet part to the range its <dimension> element
+	// must say; see xlsxBook.dims.
+	dims map[string]string
+	head *dimensionWriter // of the current entry, if it is one of dims
 }
 
 type spoolEntry struct {
@@ -86,7 +92,63 @@ func (z *spoolZip) Create(name string) (io.Writer, error) {
 	z.cur = &z.entries[len(z.entries)-1]
 	z.crc.Reset()
 	z.fw.Reset(z.sw)
+	if ref, ok := z.dims[name]; ok {
+		z.head = &dimensionWriter{w: entryWriter{z}, ref: ref}
+		return z.head, nil
+	}
 	return entryWriter{z}, nil
+}
+
+// dimensionWriter sets the ref of the first <dimension> element of a
+// worksheet part as the bytes pass. The element comes right after the
+// root's opening tag, so only the first few hundred bytes are held back;
+// past maxDimensionHead, or once <sheetData starts, the part is passed on
+// unchanged.
+type dimensionWriter struct {
+	w    io.Writer
+	ref  string
+	head []byte
+	done bool
+}
+
+const maxDimensionHead = 64 << 10
+
+func (d *dimensionWriter) Write(p []byte) (int, error) {
+	if d.done {
+		return d.w.Write(p)
+	}
+	d.head = append(d.head, p...)
+	const open = `<dimension ref="`
+	i := bytes.Index(d.head, []byte(open))
+	data := bytes.Index(d.head, []byte("<sheetData"))
+	switch {
+	case i >= 0 && (data < 0 || i < data):
+		start := i + len(open)
+		end := bytes.IndexByte(d.head[start:], '"')
+		if end < 0 {
+			if len(d.head) < maxDimensionHead {
+				return len(p), nil
+			}
+			break
+		}
+		fixed := slices.Concat(d.head[:start], []byte(d.ref), d.head[start+end:])
+		d.head = fixed
+	case data < 0 && len(d.head) < maxDimensionHead:
+		return len(p), nil // the element may still come
+	}
+	return len(p), d.flush()
+}
+
+// flush passes on what is held back; the entry's end calls it too, for a
+// part shorter than the search.
+func (d *dimensionWriter) flush() error {
+	if d.done {
+		return nil
+	}
+	d.done = true
+	_, err := d.w.Write(d.head)
+	d.head = nil
+	return err
 }
 
 // AddFS is part of excelize.ZipWriter; excelize never calls it when saving.
@@ -98,6 +160,13 @@ func (z *spoolZip) endEntry() error {
 	}
 	if z.cur == nil {
 		return nil
+	}
+	if h := z.head; h != nil {
+		z.head = nil
+		if err := h.flush(); err != nil {
+			z.err = err
+			return err
+		}
 	}
 	if err := z.fw.Close(); err != nil {
 		z.err = err

@@ -96,6 +96,7 @@ type tableState struct {
 	batch   *Batch
 	rows    int64
 	lenient []int64 // per column: values nulled under Options.Lenient
+	utf8    []int64 // per column: texts whose invalid UTF-8 was replaced
 }
 
 // bindTable builds the state of one table. t is the caller's table (maybe
@@ -109,6 +110,7 @@ func bindTable(d *tableDecl, t *Table) (*tableState, error) {
 	ts.cols = make([]colBind, len(t.Columns))
 	ts.cells = make([]cell, len(t.Columns))
 	ts.lenient = make([]int64, len(t.Columns))
+	ts.utf8 = make([]int64, len(t.Columns))
 	ts.xid, ts.tz, ts.timeCreated = t.ColumnIndex("xid"), t.ColumnIndex("tz"), t.ColumnIndex("time_created")
 	bind := func(path string, e *edge) error {
 		rel, ok := strings.CutPrefix(path, d.rowPath)

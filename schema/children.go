@@ -30,6 +30,8 @@ func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
 			}
 			if want := f.convert(&zc, String, convTZText, pair[1]); want != "" {
 				f.badCol(ts, tz, "tz", pair[1], want)
+			} else if f.invalidUTF8 && tz >= 0 {
+				f.badUTF8(ts, tz)
 			}
 			if len(pair) > 2 {
 				f.badPath(ts, "details.tzs[]", e, "a [start, tz] pair")
@@ -87,20 +89,20 @@ func (f *Flattener) hourly(v *fastjson.Value, parentXID string) error {
 	f.hours = f.hours[:0]
 	o.Visit(func(k []byte, hv *fastjson.Value) {
 		wall, ok := parseHourKey(k)
-		if !ok {
-			f.badKey(ts, k)
+		if !ok && !f.badKey(ts, k) {
 			return
 		}
-		f.hours = append(f.hours, hourRef{wall: wall, v: hv})
+		f.hours = append(f.hours, hourRef{wall: wall, v: hv, noHour: !ok})
 	})
 	if f.fail != nil {
 		return f.takeFail(label(parentXID, "details.hourly_totals"))
 	}
-	// Keys come in arbitrary order; rows read better in time order. The
+	// Keys come in arbitrary order; rows read better in time order, with
+	// the hours whose key was unreadable last, in the order given. The
 	// list is at most a day's hours, so insertion sort is enough.
 	hs := f.hours
 	for i := 1; i < len(hs); i++ {
-		for j := i; j > 0 && hs[j-1].wall > hs[j].wall; j-- {
+		for j := i; j > 0 && hourLess(hs[j], hs[j-1]); j-- {
 			hs[j-1], hs[j] = hs[j], hs[j-1]
 		}
 	}
@@ -118,28 +120,45 @@ func (f *Flattener) hourly(v *fastjson.Value, parentXID string) error {
 			clear(ts.cells)
 			return err
 		}
-		utc, z := f.tl.hour(h.wall)
-		if err := f.finishRow(ts, rowCtx{parentXID: parentXID, hourWall: h.wall, hourUTC: utc, hourZone: z}); err != nil {
+		rc := rowCtx{parentXID: parentXID, noHour: h.noHour}
+		if !h.noHour {
+			rc.hourWall = h.wall
+			rc.hourUTC, rc.hourZone = f.tl.hour(h.wall)
+		}
+		if err := f.finishRow(ts, rc); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// badKey handles an hourly_totals key that is not YYYYMMDDHH: the entry is
-// skipped and counted under Lenient, else it is the item's error.
-func (f *Flattener) badKey(ts *tableState, k []byte) {
+// badKey handles an hourly_totals key that is not YYYYMMDDHH. Under
+// Lenient the entry is kept, its values exported with null hour columns
+// (hour_start, date, local_hour, tz, tz_offset), and counted as a null
+// local_hour: it reports true. Else the key is the item's error.
+func (f *Flattener) badKey(ts *tableState, k []byte) bool {
 	i := ts.table.ColumnIndex("local_hour")
 	if f.opts.Lenient {
 		if i >= 0 {
 			ts.lenient[i]++
 		}
-		f.warnOnce("lenient hourly key", fmt.Sprintf("%s: hourly_totals key %q is not YYYYMMDDHH; entry skipped (lenient)", ts.table.Name, k))
-		return
+		f.warnOnce("lenient hourly key", fmt.Sprintf(
+			"%s: hourly_totals key %q is not YYYYMMDDHH; the hour's values are kept with null hour_start, date, local_hour, tz and tz_offset (lenient)",
+			ts.table.Name, k))
+		return true
 	}
 	if f.fail == nil {
 		f.fail = &ValueError{Table: ts.table.Name, Column: "local_hour", Value: fmt.Sprintf("%q", k), Want: "a YYYYMMDDHH key"}
 	}
+	return false
+}
+
+// hourLess orders hourly rows: by local hour, those without one last.
+func hourLess(a, b hourRef) bool {
+	if a.noHour || b.noHour {
+		return !a.noHour && b.noHour
+	}
+	return a.wall < b.wall
 }
 
 // parseHourKey parses "YYYYMMDDHH" into the local wall clock of the hour in

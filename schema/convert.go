@@ -2,6 +2,7 @@ package schema
 
 import (
 	"math"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/valyala/fastjson"
@@ -34,6 +35,7 @@ func (c *cell) setNull() { *c = cell{state: cellNull} }
 // It returns what the column wants when v contradicts the declared type
 // ("" when v fits); c is then untouched. Missing, null and "" are null, never 0.
 func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want string) {
+	f.invalidUTF8 = false
 	vt := v.Type()
 	if vt == fastjson.TypeNull {
 		c.setNull()
@@ -97,20 +99,22 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 			return "true or false"
 		}
 	case String:
+		var b []byte
 		switch {
 		case vt == fastjson.TypeString:
-			c.s = f.strs.bytes(v.GetStringBytes())
+			b = v.GetStringBytes()
 		case vt == fastjson.TypeNumber:
 			// Numbers have an exact text form; zones given as seconds
 			// (convTZText) rely on it.
 			f.scratch = v.MarshalTo(f.scratch[:0])
-			c.s = f.strs.bytes(f.scratch)
+			b = f.scratch
 		case cv == convJSON:
 			f.scratch = v.MarshalTo(f.scratch[:0])
-			c.s = f.strs.bytes(f.scratch)
+			b = f.scratch
 		default:
 			return "a string"
 		}
+		f.setText(c, b)
 	case Timestamp:
 		sec, frac, ok := f.seconds(v)
 		if !ok {
@@ -144,6 +148,7 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 // convertAny stores any JSON value as text, for extra columns typed String
 // by inference (mixed types, objects, arrays).
 func (f *Flattener) convertAny(c *cell, v *fastjson.Value) {
+	f.invalidUTF8 = false
 	switch v.Type() {
 	case fastjson.TypeNull:
 		c.setNull()
@@ -154,12 +159,25 @@ func (f *Flattener) convertAny(c *cell, v *fastjson.Value) {
 			c.setNull()
 			return
 		}
-		c.s = f.strs.bytes(b)
+		f.setText(c, b)
 	default:
 		f.scratch = v.MarshalTo(f.scratch[:0])
-		c.s = f.strs.bytes(f.scratch)
+		f.setText(c, f.scratch)
 	}
 	c.state = cellSet
+}
+
+// setText stores b as c's text, repairing invalid UTF-8: every format
+// promises UTF-8 text, and readers refuse anything else (DuckDB the whole
+// Parquet file, pandas the CSV). Each invalid byte becomes U+FFFD
+// and invalidUTF8 tells the caller to count it.
+func (f *Flattener) setText(c *cell, b []byte) {
+	f.invalidUTF8 = !utf8.Valid(b)
+	if f.invalidUTF8 {
+		b = appendValidUTF8(f.fixed[:0], b)
+		f.fixed = b
+	}
+	c.s = f.strs.bytes(b)
 }
 
 // integer returns a JSON number as an int64 when it is integral: 1876 and
@@ -272,3 +290,20 @@ func (a *arena) bytes(b []byte) string {
 
 // b2s views b as a string for the duration of a call that does not keep it.
 func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// appendValidUTF8 appends b to dst with each byte that is not part of a
+// valid UTF-8 sequence replaced by U+FFFD. That is the rule of Go's JSON
+// decoder, which reads the xids the engine joins on (tick parents), so a
+// repaired xid is the same text in every table.
+func appendValidUTF8(dst, b []byte) []byte {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			dst = utf8.AppendRune(dst, utf8.RuneError)
+		} else {
+			dst = append(dst, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return dst
+}

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -93,6 +94,11 @@ func (d *Discoverer) walk(ts *tableState, n *node, o *fastjson.Object) error {
 		e := n.lookup(pos, k)
 		pos++
 		switch {
+		case e == nil && !d.opts.StrictSchema && (len(k) == 0 || bytes.IndexByte(k, '.') >= 0):
+			// No column path can name an empty key or one with a dot
+			// (paths join keys with dots): the flatten pass drops the
+			// field, with a warning, rather than bind a column to the
+			// wrong place.
 		case e == nil:
 			err = d.unknown(ts, n.path+string(k), v)
 		case e.obj != nil:
@@ -236,7 +242,8 @@ func (d *Discoverer) Tables() []*Table {
 
 // extraName names an extra column after its path relative to the row.
 func extraName(rel string, taken func(string) bool) string {
-	full := strings.NewReplacer(".", "_", "[", "", "]", "").Replace(rel)
+	// A key is bytes from the server; a column name must be UTF-8 text.
+	full := strings.NewReplacer(".", "_", "[", "", "]", "").Replace(string(appendValidUTF8(nil, []byte(rel))))
 	short := strings.TrimPrefix(full, "details_")
 	for _, c := range []string{short, full, "extra_" + full} {
 		if !taken(c) {

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	// fastjson parses one item into a reusable arena of values: after the
 	// first items it allocates nothing, numbers and strings stay slices of
@@ -17,7 +18,9 @@ import (
 // Options tunes a Flattener or Discoverer.
 type Options struct {
 	// StrictSchema makes a field that no table declares an error instead
-	// of an extra column (discovery) or a warned, counted drop (flatten).
+	// of an extra column (discovery) or a warned, counted drop (flatten),
+	// and text that is not valid UTF-8 an error instead of a counted
+	// repair (each invalid byte replaced by U+FFFD).
 	StrictSchema bool
 	// Lenient turns a value that contradicts its column's type into a null
 	// plus a count in Stats.LenientNulls, instead of an error.
@@ -46,6 +49,9 @@ type Stats struct {
 	// UnresolvedZones counts zone texts that could not be resolved; their
 	// tz_offset is null.
 	UnresolvedZones map[string]int64
+	// InvalidUTF8 counts, by "table.column", texts that were not valid
+	// UTF-8 and were repaired (invalid bytes replaced by U+FFFD).
+	InvalidUTF8 map[string]int64
 }
 
 // Add adds the counts of o to s, for Flatteners that shared the work.
@@ -55,6 +61,7 @@ func (s *Stats) Add(o Stats) {
 	for _, m := range []struct{ into, from map[string]int64 }{
 		{s.Rows, o.Rows}, {s.LenientByColumn, o.LenientByColumn},
 		{s.UnknownFields, o.UnknownFields}, {s.UnresolvedZones, o.UnresolvedZones},
+		{s.InvalidUTF8, o.InvalidUTF8},
 	} {
 		for k, n := range m.from {
 			m.into[k] += n
@@ -74,6 +81,16 @@ type ValueError struct {
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("%s item %s: column %s: value %s is not %s (use --lenient to store null instead)",
 		e.Table, e.XID, e.Column, e.Value, e.Want)
+}
+
+// EncodingError reports text that is not valid UTF-8, under StrictSchema.
+type EncodingError struct {
+	Table, Column, XID string
+}
+
+func (e *EncodingError) Error() string {
+	return fmt.Sprintf("%s item %s: column %s: text is not valid UTF-8 (strict schema; without it invalid bytes become U+FFFD and are counted)",
+		e.Table, e.XID, e.Column)
 }
 
 // UnknownFieldError reports a field no table declares, under StrictSchema.
@@ -102,11 +119,15 @@ type Flattener struct {
 	tl      timeline
 	strs    arena
 	scratch []byte
+	fixed   []byte // text repaired by setText
 
 	// Per item.
 	pending [numChildKinds]*fastjson.Value
 	hours   []hourRef
 	fail    error // first problem of the current row, reported when its xid is known
+
+	// invalidUTF8 is set by convert when the text it stored was repaired.
+	invalidUTF8 bool
 
 	items      int64
 	unresolved map[string]int64
@@ -114,8 +135,9 @@ type Flattener struct {
 }
 
 type hourRef struct {
-	wall int64 // local wall clock of the hour, seconds since 1970-01-01 local
-	v    *fastjson.Value
+	wall   int64 // local wall clock of the hour, seconds since 1970-01-01 local
+	v      *fastjson.Value
+	noHour bool // the key was not YYYYMMDDHH (kept under Lenient)
 }
 
 // NewFlattener returns a Flattener for one endpoint. tables are the tables
@@ -133,7 +155,7 @@ func NewFlattener(endpoint, userXID string, tables []*Table, opts Options, emit 
 		opts.BatchRows = DefaultBatchRows
 	}
 	f := &Flattener{
-		endpoint: endpoint, user: userXID, opts: opts, emit: emit,
+		endpoint: endpoint, user: string(appendValidUTF8(nil, []byte(userXID))), opts: opts, emit: emit,
 		root: root, children: children, all: all,
 		unresolved: map[string]int64{}, warned: map[string]bool{},
 	}
@@ -199,6 +221,7 @@ func (f *Flattener) Stats() Stats {
 		LenientByColumn: map[string]int64{},
 		UnknownFields:   map[string]int64{},
 		UnresolvedZones: map[string]int64{},
+		InvalidUTF8:     map[string]int64{},
 	}
 	for _, ts := range f.all {
 		if ts.out {
@@ -208,6 +231,11 @@ func (f *Flattener) Stats() Stats {
 			if n > 0 {
 				s.LenientByColumn[ts.table.Name+"."+ts.table.Columns[i].Name] += n
 				s.LenientNulls += n
+			}
+		}
+		for i, n := range ts.utf8 {
+			if n > 0 {
+				s.InvalidUTF8[ts.table.Name+"."+ts.table.Columns[i].Name] += n
 			}
 		}
 		countUnknown(ts.table.Name, ts.root, s.UnknownFields)
@@ -279,12 +307,30 @@ func (f *Flattener) ticks(v *fastjson.Value) error {
 	if v.Type() != fastjson.TypeObject {
 		return fmt.Errorf("%s item: want {\"parent_xid\", \"items\"}, got %.80s", f.endpoint, v)
 	}
-	parent := string(v.GetStringBytes("parent_xid"))
+	parent := f.parentXID(f.root, v.GetStringBytes("parent_xid"))
+	if f.fail != nil {
+		return f.takeFail(label(parent, "parent_xid"))
+	}
 	items := v.Get("items")
 	if items == nil {
 		return nil
 	}
 	return f.rowArray(f.root, items, parent, "items")
+}
+
+// parentXID is the text of a tick item's parent_xid, which fills the
+// table's parent column (sleep_xid, ...): repaired and counted as any text
+// when it is not UTF-8.
+func (f *Flattener) parentXID(ts *tableState, b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	for _, i := range ts.derived {
+		if ts.cols[i].derive == deriveParentXID {
+			f.badUTF8(ts, i)
+		}
+	}
+	return string(appendValidUTF8(nil, b))
 }
 
 // pair flattens a trends [YYYYMMDD, {...}] pair.
@@ -385,9 +431,14 @@ func (f *Flattener) set(ts *tableState, e *edge, v *fastjson.Value) {
 	cb := &ts.cols[e.col]
 	if cb.any {
 		f.convertAny(c, v)
+		if f.invalidUTF8 {
+			f.badUTF8(ts, e.col)
+		}
 	} else if want := f.convert(c, cb.typ, cb.conv, v); want != "" {
 		f.bad(ts, e.col, v, want)
 		return
+	} else if cb.typ == String && f.invalidUTF8 {
+		f.badUTF8(ts, e.col)
 	}
 	if e.alt && c.state == cellSet {
 		c.state = cellSetAlt
@@ -408,6 +459,19 @@ func (f *Flattener) bad(ts *tableState, i int, v *fastjson.Value, want string) {
 	if f.fail == nil {
 		f.fail = &ValueError{Table: ts.table.Name, Column: name, Value: shorten(v), Want: want}
 	}
+}
+
+// badUTF8 handles text of column i that convert repaired: the row's error
+// under StrictSchema, else a count.
+func (f *Flattener) badUTF8(ts *tableState, i int) {
+	f.invalidUTF8 = false
+	if f.opts.StrictSchema {
+		if f.fail == nil {
+			f.fail = &EncodingError{Table: ts.table.Name, Column: ts.table.Columns[i].Name}
+		}
+		return
+	}
+	ts.utf8[i]++
 }
 
 // badPath is bad for a value at a path that is not a column (an object
@@ -455,11 +519,14 @@ func (f *Flattener) takeFail(where string) error {
 	f.fail = nil
 	var ve *ValueError
 	var ue *UnknownFieldError
+	var ee *EncodingError
 	switch {
 	case errors.As(err, &ve):
 		ve.XID = where
 	case errors.As(err, &ue):
 		ue.XID = where
+	case errors.As(err, &ee):
+		ee.XID = where
 	}
 	return err
 }
@@ -504,11 +571,14 @@ func (f *Flattener) zone(text string) *zone {
 // rowCtx carries what derived columns need beyond the row's own cells.
 type rowCtx struct {
 	parentXID string
-	hourWall  int64
-	hourUTC   int64
-	hourZone  *zone
-	tzsZone   *zone
-	tzsStart  int64 // seconds
+	// noHour marks an hourly row whose key was unreadable: its hour
+	// columns stay null.
+	noHour   bool
+	hourWall int64
+	hourUTC  int64
+	hourZone *zone
+	tzsZone  *zone
+	tzsStart int64 // seconds
 	// tzsStartOK says tzsStart holds a value.
 	tzsStartOK bool
 }
@@ -527,17 +597,17 @@ func (f *Flattener) finishRow(ts *tableState, rc rowCtx) error {
 		case deriveTZOffset:
 			f.tzOffset(ts, c)
 		case deriveHourStart:
-			c.i, c.state = rc.hourUTC*1e6, cellSet
+			c.i, c.state = rc.hourUTC*1e6, setIf(!rc.noHour)
 		case deriveHourDate:
-			c.i, c.state = floorDiv(rc.hourWall, 86400), cellSet
+			c.i, c.state = floorDiv(rc.hourWall, 86400), setIf(!rc.noHour)
 		case deriveLocalHour:
-			c.i, c.state = (rc.hourWall-floorDiv(rc.hourWall, 86400)*86400)/3600, cellSet
+			c.i, c.state = (rc.hourWall-floorDiv(rc.hourWall, 86400)*86400)/3600, setIf(!rc.noHour)
 		case deriveHourTZ:
 			if rc.hourZone != nil {
 				c.s, c.state = rc.hourZone.text, cellSet
 			}
 		case deriveHourOffset:
-			c.i, c.state = rc.hourWall-rc.hourUTC, cellSet
+			c.i, c.state = rc.hourWall-rc.hourUTC, setIf(!rc.noHour)
 		case deriveTzsOffset:
 			if rc.tzsZone != nil && rc.tzsZone.ok && rc.tzsStartOK {
 				c.i, c.state = rc.tzsZone.offsetAt(rc.tzsStart), cellSet

@@ -11,7 +11,8 @@ manifest-typed recipe below) gives exactly Int64, float64, boolean, string,
 datetime64[ns, UTC] for timestamps and datetime64[ns] for dates.
 
 XLSX: the About sheet comes first; every table's sheets exist in order with
-the manifest's row counts, a header row and an Excel table (filter buttons)
+the manifest's row counts (also in openpyxl's read-only mode, which trusts
+each sheet's dimension), a header row and an Excel table (filter buttons)
 over the data; openpyxl sees numbers, booleans, text and real dates (date
 formatted cells, not text); pd.read_excel gives datetime64 for timestamp
 and date columns and numbers for numeric columns.
@@ -108,6 +109,9 @@ def check_xlsx(dir, manifest):
     report(len(paths) == 1, "one workbook", ", ".join(sorted(paths)))
     path = os.path.join(dir, paths.pop())
     wb = openpyxl.load_workbook(path)
+    # Read-only mode, which openpyxl recommends for large files, trusts each
+    # sheet's <dimension>: it must name the whole range.
+    ro = openpyxl.load_workbook(path, read_only=True)
     expected_sheets = [s["name"] for t in manifest["tables"] for f in t["files"] for s in f["sheets"]]
     report(wb.sheetnames[0] == "About", "About sheet first", ", ".join(wb.sheetnames))
     report(wb.sheetnames[1:] == expected_sheets, "sheets in table order", ", ".join(wb.sheetnames[1:]))
@@ -122,6 +126,9 @@ def check_xlsx(dir, manifest):
                 report(header == [c["name"] for c in t["columns"]] and ws["A1"].font.b,
                        what + " bold header", str(header))
                 report(ws.freeze_panes == "A2", what + " frozen header", str(ws.freeze_panes))
+                rs = ro[s["name"]]
+                report(rs.max_row == s["rows"] + 1 and rs.max_column == len(t["columns"]),
+                       what + " read-only size", f"{rs.max_row} rows x {rs.max_column} columns")
                 ok = len(ws.tables) == 1
                 ref = ""
                 for tbl in ws.tables.values():

@@ -14,18 +14,20 @@ import (
 // page; each step appends its Markdown to it.
 const envStepSummary = "GITHUB_STEP_SUMMARY"
 
-// changeTotals sums the tables' row changes; ok is false when the previous
-// export did not record what it held (or the run has no tables).
+// changeTotals sums the tables' row changes; ok is false when no table has
+// any: the previous export did not record what it held. (A table of an
+// endpoint that failed under --keep-going has none either.)
 func changeTotals(res *engine.Result) (sum export.RowChanges, ok bool) {
 	for _, t := range res.Tables {
 		if t.Changes == nil {
-			return export.RowChanges{}, false
+			continue
 		}
+		ok = true
 		sum.Added += t.Changes.Added
 		sum.Changed += t.Changes.Changed
 		sum.Unchanged += t.Changes.Unchanged
 	}
-	return sum, len(res.Tables) > 0
+	return sum, ok
 }
 
 // changesLine is the summary line of what changed since the previous export,
@@ -42,7 +44,7 @@ func changesLine(res *engine.Result) string {
 	var tables []string
 	for _, t := range res.Tables {
 		c := t.Changes
-		if c.Added == 0 && c.Changed == 0 {
+		if c == nil || c.Added == 0 && c.Changed == 0 {
 			continue
 		}
 		s := t.Name
@@ -83,11 +85,15 @@ func stepSummary(res *engine.Result) string {
 	}
 	b.WriteString("\n| table | rows | added | changed | unchanged |\n|---|--:|--:|--:|--:|\n")
 	for _, t := range res.Tables {
+		name := t.Name
+		if t.Status != "" && t.Status != "complete" {
+			name += " (" + mdEscape(t.Status) + ")"
+		}
 		if c := t.Changes; c != nil {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", t.Name, thousands(int(t.Rows)),
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, thousands(int(t.Rows)),
 				thousands(int(c.Added)), thousands(int(c.Changed)), thousands(int(c.Unchanged)))
 		} else {
-			fmt.Fprintf(&b, "| %s | %s | | | |\n", t.Name, thousands(int(t.Rows)))
+			fmt.Fprintf(&b, "| %s | %s | | | |\n", name, thousands(int(t.Rows)))
 		}
 	}
 	b.WriteString("\n")

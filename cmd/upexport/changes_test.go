@@ -28,7 +28,9 @@ func TestChangesLine(t *testing.T) {
 		res  *engine.Result
 		want string
 	}{
-		{"unknown", tables(&export.RowChanges{Added: 1}, nil), ""},
+		{"unknown", tables(nil, nil), ""},
+		{"a failed endpoint has none", tables(&export.RowChanges{Added: 2}, nil, &export.RowChanges{Unchanged: 1}),
+			"since the previous export: 2 rows added, 0 changed, 1 unchanged (moves +2)"},
 		{"no tables", tables(), ""},
 		{"nothing new", tables(&export.RowChanges{Unchanged: 1200}, &export.RowChanges{Unchanged: 3}),
 			"since the previous export: no rows added or changed (1,203 unchanged)"},
@@ -50,7 +52,8 @@ func TestStepSummaryAppends(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := &engine.Result{Dir: "up", Warnings: []string{"server said <script>x</script> | *bold*"},
-		Tables: []export.TableResult{{Name: "moves", Rows: 3, Changes: &export.RowChanges{Added: 1, Changed: 1, Unchanged: 1}}}}
+		Tables: []export.TableResult{{Name: "moves", Rows: 3, Changes: &export.RowChanges{Added: 1, Changed: 1, Unchanged: 1}, Status: "complete"},
+			{Name: "meals", Status: "failed: HTTP 500"}}}
 	for range 2 {
 		if err := appendStepSummary(path, res); err != nil {
 			t.Fatal(err)
@@ -64,7 +67,7 @@ func TestStepSummaryAppends(t *testing.T) {
 	if !strings.HasPrefix(md, "earlier step\n") || strings.Count(md, "### upexport: up") != 2 {
 		t.Errorf("not appended:\n%s", md)
 	}
-	for _, want := range []string{"| moves | 3 | 1 | 1 | 1 |", "**1 added, 1 changed**", `&lt;script&gt;x&lt;/script&gt; \| \*bold\*`} {
+	for _, want := range []string{"| moves | 3 | 1 | 1 | 1 |", "**1 added, 1 changed**", "| meals (failed: HTTP 500) | 0 | | | |", `&lt;script&gt;x&lt;/script&gt; \| \*bold\*`} {
 		if !strings.Contains(md, want) {
 			t.Errorf("no %q in:\n%s", want, md)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -58,7 +59,9 @@ func exportCommand() *cli.Command {
 		&cli.PathFlag{Name: "from-raw", EnvVars: []string{"UPEXPORT_FROM_RAW"}, Category: catWhat,
 			Usage: "re-export the raw archive of an earlier export directory, without fetching"},
 		&cli.BoolFlag{Name: "strict-schema", EnvVars: []string{"UPEXPORT_STRICT_SCHEMA"}, Category: catWhat,
-			Usage: "fail on fields the schema does not declare, instead of exporting them as extra columns"},
+			Usage: "fail on fields the schema does not declare, instead of exporting them as extra columns, and on text that is not UTF-8, instead of repairing it"},
+		&cli.BoolFlag{Name: "keep-going", EnvVars: []string{"UPEXPORT_KEEP_GOING"}, Category: catWhat,
+			Usage: "when an endpoint fails, write the others and keep the failed one's tables from the previous export (exit code 4)"},
 		&cli.BoolFlag{Name: "lenient", EnvVars: []string{"UPEXPORT_LENIENT"}, Category: catWhat,
 			Usage: "export a value that contradicts its column's type as null, with a warning, instead of failing"},
 		&cli.IntFlag{Name: "concurrency", Value: 4, EnvVars: []string{"UPEXPORT_CONCURRENCY"}, Category: catFetch,
@@ -143,6 +146,7 @@ func runExport(c *cli.Context) error {
 		Until:       until,
 		Incremental: c.Bool("incremental"),
 		Force:       c.Bool("force"),
+		KeepGoing:   c.Bool("keep-going"),
 		PageSize:    c.Int("page-size"),
 		Export: export.Options{
 			Format:      export.Format(c.String("format")),
@@ -223,6 +227,11 @@ func runExport(c *cli.Context) error {
 		if err := appendStepSummary(path, res); err != nil {
 			log.Warn(err.Error())
 		}
+	}
+	if len(res.Failed) > 0 {
+		names := slices.Sorted(maps.Keys(res.Failed))
+		return cli.Exit(fmt.Sprintf("partial export: %s failed (see the warnings; manifest.json marks their tables stale or failed)",
+			strings.Join(names, ", ")), exitPartial)
 	}
 	return nil
 }

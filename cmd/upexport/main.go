@@ -24,6 +24,7 @@ const (
 	exitFailure     = 1
 	exitUsage       = 2
 	exitLoginNeeded = 3
+	exitPartial     = 4
 	exitInterrupted = 130
 )
 
@@ -32,7 +33,8 @@ const exitCodesHelp = `EXIT CODES:
    1    something failed: the message names the endpoint, page and what the server said
    2    bad usage: an unknown command or flag, a bad value, a missing argument
    3    login needed: no terminal to ask on, or the server rejected the token (set UPEXPORT_REFRESH_TOKEN or run 'upexport login')
-   130  interrupted (Ctrl-C or SIGTERM); files already exported are left as they were`
+   4    partial (--keep-going): some endpoints failed; the rest were written, and the manifest says which tables are stale or failed
+   130  interrupted (Ctrl-C, SIGTERM or SIGHUP); the previous export is left as it was`
 
 // defaultMemoryLimit is the Go runtime's soft memory limit unless
 // GOMEMLIMIT says otherwise. A streaming export keeps a few tens of MB live

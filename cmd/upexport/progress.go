@@ -80,7 +80,7 @@ func (c *counts) setPhase(name string) {
 func (c *counts) start(ep string) { c.update(ep, func(*endpointCount) {}) }
 
 func (c *counts) page(ep string, items int) {
-	c.update(ep, func(e *endpointCount) { e.pages++; e.items += items })
+	c.update(ep, func(e *endpointCount) { e.pages++; e.items += items; e.lastRetry = "" })
 }
 
 func (c *counts) fanout(ep string, done, total int) {
@@ -110,6 +110,11 @@ func (c *counts) done(ep string, items int, err error) endpointCount {
 			e.state = failed
 		}
 	})
+}
+
+// cancel marks an endpoint stopped because another one failed.
+func (c *counts) cancel(ep string) {
+	c.update(ep, func(e *endpointCount) { e.state, e.ended = cancelled, time.Now() })
 }
 
 // liveProgress draws one live line per endpoint on a terminal, with log
@@ -181,6 +186,7 @@ func (p *liveProgress) Done(ep string, n int, err error) {
 	p.done(ep, n, err)
 	p.live.Kick()
 }
+func (p *liveProgress) Cancelled(ep string)                            { p.cancel(ep); p.live.Kick() }
 func (p *liveProgress) Retry(ep string, err error, wait time.Duration) { p.retry(ep, err, wait) }
 
 // Close draws the last frame and leaves it on screen.
@@ -256,8 +262,12 @@ func (l *lineProgress) Start(ep string) {
 func (l *lineProgress) Page(ep string, items int)  { l.page(ep, items) }
 func (l *lineProgress) Fanout(ep string, d, t int) { l.fanout(ep, d, t) }
 
-// Retry counts only: the fetch client logs each retry itself.
-func (l *lineProgress) Retry(ep string, err error, wait time.Duration) { l.retry(ep, err, wait) }
+// Retry logs each retry once (the fetch client leaves that to its
+// observer when it has one).
+func (l *lineProgress) Retry(ep string, err error, wait time.Duration) {
+	l.retry(ep, err, wait)
+	l.log.Info("retry", "endpoint", ep, "error", err.Error(), "wait", wait.Round(time.Millisecond).String())
+}
 
 func (l *lineProgress) Skip(ep, reason string) {
 	l.skip(ep)
@@ -277,6 +287,9 @@ func (l *lineProgress) Done(ep string, items int, err error) {
 			"elapsed", e.ended.Sub(e.started).Round(time.Millisecond).String())
 	}
 }
+
+// Cancelled only counts: the engine logs the cancellation itself.
+func (l *lineProgress) Cancelled(ep string) { l.cancel(ep) }
 
 func (l *lineProgress) Close() {
 	l.once.Do(func() { close(l.stop) })

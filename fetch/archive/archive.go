@@ -127,14 +127,20 @@ func (w *Writer) Abort() {
 	os.Remove(w.f.Name())
 }
 
+// MaxLine is the longest value a Reader returns. The client refuses
+// response bodies larger than this, so a longer line is a damaged file,
+// and a few bytes of zstd can expand to gigabytes without a newline.
+const MaxLine = 256 << 20
+
 // Reader reads an archive file line by line.
 type Reader struct {
-	path string
-	f    *os.File
-	zr   *zstd.Decoder // nil for an uncompressed file
-	br   *bufio.Reader
-	buf  []byte
-	line int
+	path    string
+	f       *os.File
+	zr      *zstd.Decoder // nil for an uncompressed file
+	br      *bufio.Reader
+	buf     []byte
+	line    int
+	maxLine int // MaxLine; tests lower it
 }
 
 // Open opens the archive file at path: zstd-compressed JSON lines, or the
@@ -153,14 +159,14 @@ func Open(path string) (*Reader, error) {
 		return nil, fmt.Errorf("archive %s: %w", path, err)
 	}
 	if !bytes.Equal(head, zstdMagic) {
-		return &Reader{path: path, f: f, br: br}, nil
+		return &Reader{path: path, f: f, br: br, maxLine: MaxLine}, nil
 	}
 	zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("archive %s: %w", path, err)
 	}
-	return &Reader{path: path, f: f, zr: zr, br: bufio.NewReaderSize(zr, 256<<10)}, nil
+	return &Reader{path: path, f: f, zr: zr, br: bufio.NewReaderSize(zr, 256<<10), maxLine: MaxLine}, nil
 }
 
 // Next returns the next value, valid until the following call, or io.EOF
@@ -175,6 +181,9 @@ func (r *Reader) Next() ([]byte, error) {
 			r.line++
 			return r.buf[:len(r.buf)-1], nil
 		case errors.Is(err, bufio.ErrBufferFull):
+			if len(r.buf) > r.maxLine {
+				return nil, fmt.Errorf("archive %s: line %d is longer than %d bytes: the file is damaged", r.path, r.line+1, r.maxLine)
+			}
 			continue
 		case errors.Is(err, io.EOF):
 			if len(r.buf) > 0 {

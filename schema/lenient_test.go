@@ -1,0 +1,90 @@
+package schema
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestLenientBadHourKeyKeepsTheRow: under --lenient an hourly_totals entry
+// whose key is not YYYYMMDDHH keeps its values, with null hour columns, as
+// the warning says ("exported as null"); nothing is dropped.
+func TestLenientBadHourKeyKeepsTheRow(t *testing.T) {
+	var rows []string
+	var warnings []string
+	opts := Options{Lenient: true, Warn: func(m string) { warnings = append(warnings, m) }}
+	f, err := NewFlattener("moves", "u", Tables("moves"), opts, func(b *Batch) error {
+		if b.Table.Name != "moves_hourly" {
+			return nil
+		}
+		for r := 0; r < b.Len; r++ {
+			rows = append(rows, rowText(b, r))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := `{"xid": "m1", "details": {"tz": "Europe/London", "hourly_totals": {
+		"2016-03-11": {"steps": 7}, "2016031110": {"steps": 20}, "2016031109": {"steps": 10}}}}`
+	if err := f.Item([]byte(item)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"user_xid=u move_xid=m1 hour_start=1457686800000000 date=16871 local_hour=9 tz=Europe/London tz_offset=0 steps=10",
+		"user_xid=u move_xid=m1 hour_start=1457690400000000 date=16871 local_hour=10 tz=Europe/London tz_offset=0 steps=20",
+		"user_xid=u move_xid=m1 hour_start=NULL date=NULL local_hour=NULL tz=NULL tz_offset=NULL steps=7",
+	}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("moves_hourly rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	st := f.Stats()
+	if st.Rows["moves_hourly"] != 3 || st.LenientByColumn["moves_hourly.local_hour"] != 1 {
+		t.Errorf("stats rows %v lenient %v", st.Rows, st.LenientByColumn)
+	}
+	if w := strings.Join(warnings, "\n"); !strings.Contains(w, `"2016-03-11" is not YYYYMMDDHH; the hour's values are kept`) {
+		t.Errorf("warnings %q", warnings)
+	}
+}
+
+// rowText renders a row's columns up to steps as name=value; floats and
+// booleans are left out.
+func rowText(b *Batch, r int) string {
+	var parts []string
+	for i, c := range b.Table.Columns {
+		v := &b.Cols[i]
+		val := "NULL"
+		switch {
+		case c.Type == Float64 || c.Type == Bool:
+			continue
+		case !v.Valid[r]:
+		case c.Type == String:
+			val = v.Strs[r]
+		default:
+			val = strconv.FormatInt(v.Ints[r], 10)
+		}
+		parts = append(parts, c.Name+"="+val)
+		if c.Name == "steps" {
+			break
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// TestRepairMatchesJSON: a text is repaired as Go's JSON decoder repairs it
+// (the engine reads xids with it), so a repaired xid joins across tables.
+func TestRepairMatchesJSON(t *testing.T) {
+	for _, in := range []string{"ok", "\xff", "\xff\xfe bad \xc3(", "a\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "é\x80é"} {
+		var want string
+		if err := json.Unmarshal([]byte(`"`+in+`"`), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendValidUTF8(nil, []byte(in))); got != want {
+			t.Errorf("%q: repaired %q, encoding/json %q", in, got, want)
+		}
+	}
+}
