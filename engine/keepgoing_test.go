@@ -110,6 +110,13 @@ func TestKeepGoing(t *testing.T) {
 				t.Errorf("%s: status %q, want %q", name, st[name].Status, want)
 			}
 		}
+		// Kept tables are rebuilt from the earlier archive: nothing in
+		// them changed.
+		for _, name := range []string{"sleeps", "sleeps_ticks"} {
+			if c := st[name].Changes; c == nil || c.Unchanged != st[name].Rows || c.Rows() != st[name].Rows {
+				t.Errorf("%s: changes %+v of %d rows, want all unchanged", name, c, st[name].Rows)
+			}
+		}
 		if !strings.Contains(strings.Join(res.Warnings, "\n"), "sleeps failed (") {
 			t.Errorf("warnings %q", res.Warnings)
 		}
@@ -143,6 +150,9 @@ func TestKeepGoing(t *testing.T) {
 		for _, name := range []string{"sleeps", "sleeps_ticks"} {
 			if tb := st[name]; !strings.HasPrefix(tb.Status, "failed: ") || !strings.Contains(tb.Status, "500") || len(tb.Files) != 0 {
 				t.Errorf("%s: status %q, %d files; want failed with the reason and no files", name, tb.Status, len(tb.Files))
+			}
+			if c := st[name].Changes; c != nil {
+				t.Errorf("%s failed, but has changes %+v", name, c)
 			}
 		}
 		if st["moves"].Status != "complete" || st["moves"].Rows == 0 {
