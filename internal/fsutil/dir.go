@@ -1,0 +1,90 @@
+package fsutil
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// backupName is where ReplaceDir keeps dir's old contents while it swaps in
+// two steps. It is fixed, so RecoverDir finds it after a crash.
+func backupName(dir string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".previous")
+}
+
+// BackupName is where the old contents of dir can be found after a crash
+// in the middle of ReplaceDir, until RecoverDir runs.
+func BackupName(dir string) string { return backupName(dir) }
+
+// ReplaceDir replaces the existing directory dir by the directory src, in
+// the same parent directory, and removes dir's old contents. On Linux and
+// macOS it exchanges the two in one step. Elsewhere (and where the file
+// system refuses the exchange) it renames dir to BackupName(dir), src to
+// dir, and removes the backup: a crash leaves one of the two complete, dir
+// or the backup, and RecoverDir sorts that out. On Windows a directory with
+// a file open in another program cannot be renamed: the error says so and
+// dir is left as it was.
+//
+// The caller must hold a lock that keeps other ReplaceDir and RecoverDir
+// calls on dir out.
+func ReplaceDir(src, dir string) error { return replaceDir(src, dir, exchange) }
+
+func replaceDir(src, dir string, exchange func(a, b string) error) error {
+	parent := filepath.Dir(dir)
+	if err := exchange(src, dir); err == nil {
+		if err := SyncDir(parent); err != nil {
+			return err
+		}
+		// src now holds the old contents.
+		return os.RemoveAll(src)
+	}
+	backup := backupName(dir)
+	if _, err := os.Lstat(backup); err == nil {
+		return fmt.Errorf("replace %s: %s exists: a crashed run's backup that RecoverDir has not dealt with", dir, backup)
+	}
+	if err := os.Rename(dir, backup); err != nil {
+		return fmt.Errorf("replace %s: %w%s", dir, err, openHint)
+	}
+	if err := os.Rename(src, dir); err != nil {
+		if rerr := os.Rename(backup, dir); rerr != nil {
+			return fmt.Errorf("replace %s: %w; its previous contents are in %s", dir, err, backup)
+		}
+		return fmt.Errorf("replace %s: %w", dir, err)
+	}
+	if err := SyncDir(parent); err != nil {
+		return err
+	}
+	// A failure here (a file of the old contents open elsewhere, on
+	// Windows) leaves only garbage, which RecoverDir removes next time.
+	_ = os.RemoveAll(backup)
+	return nil
+}
+
+// RecoverDir finishes a ReplaceDir of dir that a crash interrupted. If the
+// backup exists and dir does not, the crash came between the two renames:
+// the backup, the old contents, is renamed back to dir (restored is true).
+// If both exist, dir is already the new directory and the backup is
+// removed. Call it under the same lock as ReplaceDir, before using dir.
+func RecoverDir(dir string) (restored bool, err error) {
+	backup := backupName(dir)
+	if _, err := os.Lstat(backup); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("recover %s: %w", dir, err)
+	}
+	switch _, err := os.Lstat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.Rename(backup, dir); err != nil {
+			return false, fmt.Errorf("recover %s from %s: %w", dir, backup, err)
+		}
+		return true, SyncDir(filepath.Dir(dir))
+	case err != nil:
+		return false, fmt.Errorf("recover %s: %w", dir, err)
+	}
+	if err := os.RemoveAll(backup); err != nil {
+		return false, fmt.Errorf("recover %s: remove %s: %w", dir, backup, err)
+	}
+	return false, nil
+}
