@@ -14,6 +14,28 @@ func backupName(dir string) string {
 	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".previous")
 }
 
+// trashPattern matches what ReplaceDir and RecoverDir move out of the way
+// to delete; a deletion that fails (a file held open by another program on
+// Windows) is retried by the next RecoverDir instead of failing a run.
+func trashPattern(dir string) string { return backupName(dir) + "-*" }
+
+// discard renames path to a fresh trash name and removes it, ignoring a
+// failed removal: the next RecoverDir tries again.
+func discard(dir, path string) error {
+	trash, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(backupName(dir))+"-")
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(trash); err != nil {
+		return err
+	}
+	if err := os.Rename(path, trash); err != nil {
+		return err
+	}
+	_ = os.RemoveAll(trash)
+	return nil
+}
+
 // BackupName is where the old contents of dir can be found after a crash
 // in the middle of ReplaceDir, until RecoverDir runs.
 func BackupName(dir string) string { return backupName(dir) }
@@ -37,8 +59,10 @@ func replaceDir(src, dir string, exchange func(a, b string) error) error {
 		if err := SyncDir(parent); err != nil {
 			return err
 		}
-		// src now holds the old contents.
-		return os.RemoveAll(src)
+		// src now holds the old contents; a failed removal leaves only
+		// garbage under the caller's temporary name.
+		_ = os.RemoveAll(src)
+		return nil
 	}
 	backup := backupName(dir)
 	if _, err := os.Lstat(backup); err == nil {
@@ -56,9 +80,8 @@ func replaceDir(src, dir string, exchange func(a, b string) error) error {
 	if err := SyncDir(parent); err != nil {
 		return err
 	}
-	// A failure here (a file of the old contents open elsewhere, on
-	// Windows) leaves only garbage, which RecoverDir removes next time.
-	_ = os.RemoveAll(backup)
+	// The swap is done; the backup is garbage now.
+	_ = discard(dir, backup)
 	return nil
 }
 
@@ -66,8 +89,13 @@ func replaceDir(src, dir string, exchange func(a, b string) error) error {
 // backup exists and dir does not, the crash came between the two renames:
 // the backup, the old contents, is renamed back to dir (restored is true).
 // If both exist, dir is already the new directory and the backup is
-// removed. Call it under the same lock as ReplaceDir, before using dir.
+// removed. So is what earlier calls failed to delete. Call it under the
+// same lock as ReplaceDir, before using dir.
 func RecoverDir(dir string) (restored bool, err error) {
+	trash, _ := filepath.Glob(trashPattern(dir))
+	for _, t := range trash {
+		_ = os.RemoveAll(t)
+	}
 	backup := backupName(dir)
 	if _, err := os.Lstat(backup); errors.Is(err, fs.ErrNotExist) {
 		return false, nil
@@ -83,8 +111,8 @@ func RecoverDir(dir string) (restored bool, err error) {
 	case err != nil:
 		return false, fmt.Errorf("recover %s: %w", dir, err)
 	}
-	if err := os.RemoveAll(backup); err != nil {
-		return false, fmt.Errorf("recover %s: remove %s: %w", dir, backup, err)
+	if err := discard(dir, backup); err != nil {
+		return false, fmt.Errorf("recover %s: move %s out of the way: %w", dir, backup, err)
 	}
 	return false, nil
 }

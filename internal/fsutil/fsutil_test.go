@@ -217,12 +217,14 @@ func TestRecoverDir(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		dir, backup  string // contents of file "a"; "" = no directory
+		trash        bool   // a discarded backup whose removal failed
 		want         string
 		wantRestored bool
 	}{
 		{name: "no crash", dir: "old", want: "old"},
 		{name: "after renaming dir aside", backup: "old", want: "old", wantRestored: true},
 		{name: "after renaming the new one in", dir: "new", backup: "old", want: "new"},
+		{name: "old contents that could not be deleted", dir: "new", trash: true, want: "new"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			parent := t.TempDir()
@@ -232,6 +234,9 @@ func TestRecoverDir(t *testing.T) {
 			}
 			if tc.backup != "" {
 				mustWrite(t, filepath.Join(backupName(dir), "a"), tc.backup)
+			}
+			if tc.trash {
+				mustWrite(t, filepath.Join(backupName(dir)+"-123", "a"), "older")
 			}
 			restored, err := RecoverDir(dir)
 			if err != nil {
