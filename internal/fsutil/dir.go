@@ -36,15 +36,11 @@ func discard(dir, path string) error {
 	return nil
 }
 
-// BackupName is where the old contents of dir can be found after a crash
-// in the middle of ReplaceDir, until RecoverDir runs.
-func BackupName(dir string) string { return backupName(dir) }
-
 // ReplaceDir replaces the existing directory dir by the directory src, in
 // the same parent directory, and removes dir's old contents. On Linux and
 // macOS it exchanges the two in one step. Elsewhere (and where the file
-// system refuses the exchange) it renames dir to BackupName(dir), src to
-// dir, and removes the backup: a crash leaves one of the two complete, dir
+// system refuses the exchange) it renames dir to the backup name
+// .<dir>.previous beside it, src to dir, and removes the backup: a crash leaves one of the two complete, dir
 // or the backup, and RecoverDir sorts that out. On Windows a directory with
 // a file open in another program cannot be renamed: the error says so and
 // dir is left as it was.
