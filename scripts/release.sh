@@ -8,7 +8,7 @@
 # The archives are reproducible: the same commit, version and Go toolchain
 # give the same bytes (-trimpath, no VCS stamping, the commit time as the
 # build date and as every file's mtime, sorted entries, no owner names, no
-# gzip timestamp).
+# gzip timestamp). It needs GNU tar and date, and zip: run it on Linux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
