@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -215,7 +216,8 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 }
 
 // TestCopyFile: the --from-raw fallback when a hard link is impossible
-// copies the bytes and never overwrites.
+// (across file systems) copies the bytes, never overwrites, and keeps the
+// copy private (0600) like the fetched archives.
 func TestCopyFile(t *testing.T) {
 	dir := t.TempDir()
 	src, dst := filepath.Join(dir, "a"), filepath.Join(dir, "b")
@@ -228,6 +230,9 @@ func TestCopyFile(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(dst); !bytes.Equal(got, want) {
 		t.Fatal("copy differs")
+	}
+	if fi, err := os.Stat(dst); err != nil || runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("copy mode %v (%v), want 0600", fi.Mode().Perm(), err)
 	}
 	if err := copyFile(src, dst); err == nil {
 		t.Fatal("copied over an existing file")

@@ -108,7 +108,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, errors.New("engine: no API client and no archive to export from")
 	}
 	start := cfg.Now()
-	out, err := prepareOut(cfg.Out, cfg.Force, export.IsExportDir)
+	out, err := prepareOut(cfg.Out, cfg.Force, export.IsExportDir, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}

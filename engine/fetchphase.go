@@ -537,14 +537,15 @@ func (r *run) copyArchive(from string) error {
 }
 
 // copyFile streams src into a new file dst: archives of years of ticks are
-// hundreds of MB.
+// hundreds of MB. The copy is 0600, as private as a fetched archive (and
+// as the hard link it stands in for).
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

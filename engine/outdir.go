@@ -4,21 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/upexport/upexport/internal/fsutil"
 )
 
 // outDir is the export directory of one run. The run writes everything into
 // a temporary directory beside it and swaps that in only on success, so a
 // crash, Ctrl-C or kill -9 leaves the previous export as it was.
 type outDir struct {
-	path string   // the export directory the user named
-	tmp  string   // where this run writes
-	lock *os.File // held for the whole run: one writer per directory
+	path string       // the export directory, symbolic links resolved
+	tmp  string       // where this run writes
+	lock *fsutil.Lock // held for the whole run: one writer per directory
 }
 
 // ErrNotExport is returned for an output directory that holds something
@@ -29,12 +29,17 @@ var ErrNotExport = errors.New("exists and is not an upexport export")
 // to export from.
 var ErrNoArchive = errors.New("holds no archive")
 
+// ErrBadOut is returned for an output directory that must never be
+// replaced: none given, a file-system root, the home directory, or a
+// symbolic link to nowhere.
+var ErrBadOut = errors.New("bad output directory")
+
 // prepareOut locks out, clears what crashed runs left beside it and creates
 // the run's temporary directory. isExport tells whether a directory holds a
 // previous export (it may be replaced); any other non-empty directory is
 // refused unless force is set.
-func prepareOut(out string, force bool, isExport func(string) (bool, error)) (*outDir, error) {
-	abs, err := filepath.Abs(out)
+func prepareOut(out string, force bool, isExport func(string) (bool, error), log *slog.Logger) (*outDir, error) {
+	abs, err := resolveOut(out, log)
 	if err != nil {
 		return nil, err
 	}
@@ -42,11 +47,24 @@ func prepareOut(out string, force bool, isExport func(string) (bool, error)) (*o
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory %s: %w", abs, err)
 	}
-	lock, err := lockFile(filepath.Join(parent, "."+base+".lock"))
+	lock, err := fsutil.TryLock(filepath.Join(parent, "."+base+".lock"))
+	if errors.Is(err, fsutil.ErrLocked) {
+		return nil, fmt.Errorf("output directory %s: another upexport run is writing it right now", abs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s: %w", abs, err)
 	}
 	o := &outDir{path: abs, lock: lock}
+	// Under the lock: a run that crashed while replacing the directory
+	// may have left the previous export under a backup name.
+	restored, err := fsutil.RecoverDir(abs)
+	if err != nil {
+		o.unlock()
+		return nil, fmt.Errorf("output directory %s: %w", abs, err)
+	}
+	if restored {
+		log.Warn("a crashed run left the previous export aside; it is back in place", "dir", abs)
+	}
 	if err := o.check(force, isExport); err != nil {
 		o.unlock()
 		return nil, err
@@ -67,6 +85,65 @@ func prepareOut(out string, force bool, isExport func(string) (bool, error)) (*o
 		return nil, fmt.Errorf("output directory %s: %w", abs, err)
 	}
 	return o, nil
+}
+
+// CheckOut reports, without creating anything, whether out may be an
+// output directory; Run checks the same. A refusal wraps ErrBadOut.
+func CheckOut(out string) error {
+	_, err := resolveOut(out, slog.New(slog.DiscardHandler))
+	return err
+}
+
+// resolveOut makes out absolute and resolves symbolic links in it, so that
+// runs through a link and through its target take the same lock and the
+// export lands in the target instead of replacing the link. It refuses
+// directories whose replacement would be a disaster.
+func resolveOut(out string, log *slog.Logger) (string, error) {
+	if out == "" {
+		return "", fmt.Errorf("%w: none given (--out is empty)", ErrBadOut)
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return "", fmt.Errorf("output directory %s: %w", out, err)
+	}
+	resolved := abs
+	fi, err := os.Lstat(abs)
+	switch {
+	case err == nil:
+		resolved, err = filepath.EvalSymlinks(abs)
+		if err != nil {
+			target, _ := os.Readlink(abs)
+			return "", fmt.Errorf("%w: %s is a symbolic link to %s, which cannot be followed: %v", ErrBadOut, abs, target, err)
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			log.Info("the output directory is a symbolic link; exporting into its target", "link", abs, "target", resolved)
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		// A link further up still counts: resolve the deepest existing parent.
+		if p, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+			resolved = filepath.Join(p, filepath.Base(abs))
+		}
+	default:
+		return "", fmt.Errorf("output directory %s: %w", abs, err)
+	}
+	if filepath.Dir(resolved) == resolved {
+		return "", fmt.Errorf("%w: %s is the root of a file system, which an export would replace; name a directory below it", ErrBadOut, resolved)
+	}
+	if home, err := os.UserHomeDir(); err == nil && sameDir(home, resolved) {
+		return "", fmt.Errorf("%w: %s is your home directory, which an export would replace; name a directory inside it", ErrBadOut, resolved)
+	}
+	return resolved, nil
+}
+
+// sameDir reports whether a and b are the same existing directory,
+// whatever links or letter case lead to it.
+func sameDir(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 func (o *outDir) check(force bool, isExport func(string) (bool, error)) error {
@@ -97,52 +174,42 @@ func (o *outDir) check(force bool, isExport func(string) (bool, error)) error {
 	return nil
 }
 
-// commit swaps the finished temporary directory in. A previous export is
-// removed; any other previous contents (--force) are kept aside under a
-// name that is printed.
+// commit moves the finished temporary directory into place. A previous
+// export is replaced as a whole (fsutil.ReplaceDir: atomically on Linux and
+// macOS, recoverably elsewhere); any other previous contents (--force) are
+// kept aside under a name that is printed.
 func (o *outDir) commit(isExport func(string) (bool, error)) (keptAside string, err error) {
 	defer o.unlock()
-	if err := syncDir(o.tmp); err != nil {
+	if err := fsutil.SyncDir(o.tmp); err != nil {
 		return "", err
 	}
+	parent := filepath.Dir(o.path)
 	_, err = os.Lstat(o.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.Rename(o.tmp, o.path); err != nil {
 			return "", fmt.Errorf("move export into %s: %w", o.path, err)
 		}
-		return "", syncDir(filepath.Dir(o.path))
+		return "", fsutil.SyncDir(parent)
 	case err != nil:
 		return "", err
 	}
-	wasExport, _ := isExport(o.path)
-	empty := isEmptyDir(o.path)
-	// One atomic step: at every instant the directory holds one whole export.
-	if err := unix.Renameat2(unix.AT_FDCWD, o.tmp, unix.AT_FDCWD, o.path, unix.RENAME_EXCHANGE); err != nil {
-		// No renameat2 (not Linux, old kernel, some file systems): two renames.
-		// A crash between them leaves the old export at .tmp-old, restored by
-		// nobody automatically but not lost.
-		old := o.tmp + "-old"
-		if err := os.Rename(o.path, old); err != nil {
+	if ok, _ := isExport(o.path); ok || isEmptyDir(o.path) {
+		if err := fsutil.ReplaceDir(o.tmp, o.path); err != nil {
 			return "", fmt.Errorf("swap export into %s: %w", o.path, err)
 		}
-		if err := os.Rename(o.tmp, o.path); err != nil {
-			os.Rename(old, o.path)
-			return "", fmt.Errorf("swap export into %s: %w", o.path, err)
-		}
-		o.tmp = old
+		return "", nil
 	}
-	if err := syncDir(filepath.Dir(o.path)); err != nil {
-		return "", err
-	}
-	if wasExport || empty {
-		return "", os.RemoveAll(o.tmp)
-	}
+	// Not an export (--force): its contents go aside first, under a name
+	// that is printed; a crash before the export moves in loses nothing.
 	aside := fmt.Sprintf("%s.replaced-%s", o.path, time.Now().UTC().Format("20060102T150405Z"))
-	if err := os.Rename(o.tmp, aside); err != nil {
+	if err := os.Rename(o.path, aside); err != nil {
 		return "", fmt.Errorf("keep the replaced contents of %s: %w", o.path, err)
 	}
-	return aside, nil
+	if err := os.Rename(o.tmp, o.path); err != nil {
+		return aside, fmt.Errorf("move export into %s (its previous contents are in %s): %w", o.path, aside, err)
+	}
+	return aside, fsutil.SyncDir(parent)
 }
 
 // abort removes what the run wrote and leaves the previous export alone.
@@ -155,37 +222,9 @@ func (o *outDir) abort() {
 
 func (o *outDir) unlock() {
 	if o.lock != nil {
-		unix.Flock(int(o.lock.Fd()), unix.LOCK_UN)
-		o.lock.Close()
+		o.lock.Unlock()
 		o.lock = nil
 	}
-}
-
-func lockFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, errors.New("another upexport run is writing it right now")
-		}
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	return f, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !strings.Contains(err.Error(), "invalid argument") {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }
 
 func isEmptyDir(dir string) bool {

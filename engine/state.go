@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/google/renameio/v2"
+	"github.com/upexport/upexport/internal/fsutil"
 )
 
 // stateVersion changes when the archive's layout does; an archive of another
@@ -67,5 +67,5 @@ func writeState(rawDir string, s *state) error {
 	if err != nil {
 		return err
 	}
-	return renameio.WriteFile(filepath.Join(rawDir, stateFile), append(b, '\n'), 0o644)
+	return fsutil.WriteFile(filepath.Join(rawDir, stateFile), append(b, '\n'), 0o644)
 }

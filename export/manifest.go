@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/upexport/upexport/internal/fsutil"
 )
 
 const (
@@ -35,8 +37,8 @@ type Manifest struct {
 	Warnings    []string      `json:"warnings"`
 }
 
-// WriteManifest writes dir/manifest.json atomically: a temporary file,
-// synced, renamed over the old one. Times are written in UTC.
+// WriteManifest writes dir/manifest.json atomically (fsutil.WriteFile).
+// Times are written in UTC.
 func WriteManifest(dir string, m Manifest) error {
 	m.Generator, m.ManifestVersion = generator, ManifestVersion
 	m.RunStart, m.RunEnd = m.RunStart.UTC(), m.RunEnd.UTC()
@@ -52,32 +54,9 @@ func WriteManifest(dir string, m Manifest) error {
 		return fmt.Errorf("manifest: %w", err)
 	}
 	data = append(data, '\n')
-	tmp, err := os.CreateTemp(dir, ".manifest-*.json")
-	if err != nil {
+	path := filepath.Join(dir, ManifestName)
+	if err := fsutil.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("manifest: %w", err)
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644) // CreateTemp makes it 0600
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, ManifestName))
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("manifest: write %s: %w", filepath.Join(dir, ManifestName), err)
-	}
-	// Make the rename itself durable (a no-op error on systems that cannot
-	// sync directories).
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
 }

@@ -135,6 +135,11 @@ func runExport(c *cli.Context) error {
 		return usageErrorf("--from-raw re-exports an archive: it cannot be combined with --demo or --incremental")
 	}
 
+	// Before any login or fetch: a refused --out is known now.
+	if err := engine.CheckOut(c.Path("out")); err != nil {
+		return usageError{err}
+	}
+
 	log, progress := newUI(c)
 	closeProgress := sync.OnceFunc(progress.Close) // before the summary, and on every return
 	defer closeProgress()
@@ -213,7 +218,7 @@ func runExport(c *cli.Context) error {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return cli.Exit("interrupted: the previous export in "+cfg.Out+" is untouched", exitInterrupted)
 		}
-		if errors.Is(err, engine.ErrNotExport) || errors.Is(err, engine.ErrNoArchive) {
+		if errors.Is(err, engine.ErrNotExport) || errors.Is(err, engine.ErrNoArchive) || errors.Is(err, engine.ErrBadOut) {
 			return usageError{err}
 		}
 		// A refresh token the server rejected, or a 401 with nothing to

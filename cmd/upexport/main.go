@@ -15,9 +15,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // Exit codes, documented in the app's help.
 const (
 	exitOK          = 0
@@ -115,7 +112,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:    "upexport",
 		Usage:   "export your Jawbone-UP-style data into analysis-ready CSV, Parquet or XLSX",
-		Version: version,
+		Version: toolVersion(),
 		Description: "upexport logs you in through your browser, pages through every endpoint of the API,\n" +
 			"flattens nested details, hourly totals, time zones and minute ticks into typed tables,\n" +
 			"and writes files that load straight into pandas, DuckDB, Spark or a spreadsheet.\n\n" +

@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/upexport/upexport/internal/fsutil"
 )
 
 // Ext is the file name extension of archive files.
@@ -58,7 +60,7 @@ var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 // renames on Close, so a reader never sees a torn file.
 type Writer struct {
 	path  string
-	f     *os.File
+	f     *fsutil.File
 	zw    *zstd.Encoder
 	bw    *bufio.Writer
 	lines int
@@ -66,7 +68,8 @@ type Writer struct {
 
 // Create starts the archive file at path.
 func Create(path string) (*Writer, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	// 0600: the archive holds the user's data as the API sent it.
+	f, err := fsutil.CreateFile(path, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
@@ -75,8 +78,7 @@ func Create(path string) (*Writer, error) {
 	zw, err := zstd.NewWriter(f, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
 		zstd.WithWindowSize(1<<20))
 	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
+		f.Cleanup()
 		return nil, fmt.Errorf("archive %s: %w", path, err)
 	}
 	return &Writer{path: path, f: f, zw: zw, bw: bufio.NewWriterSize(zw, 256<<10)}, nil
@@ -98,23 +100,17 @@ func (w *Writer) Write(line []byte) error {
 // Lines is the number of values written so far.
 func (w *Writer) Lines() int { return w.lines }
 
-// Close finishes the file, syncs it and moves it into place.
+// Close finishes the file and moves it into place (fsutil.File.Commit).
 func (w *Writer) Close() error {
 	err := w.bw.Flush()
 	if e := w.zw.Close(); err == nil {
 		err = e
 	}
-	if e := w.f.Sync(); err == nil {
-		err = e
-	}
-	if e := w.f.Close(); err == nil {
-		err = e
-	}
 	if err == nil {
-		err = os.Rename(w.f.Name(), w.path)
+		err = w.f.Commit()
 	}
 	if err != nil {
-		os.Remove(w.f.Name())
+		w.f.Cleanup()
 		return fmt.Errorf("archive %s: %w", w.path, err)
 	}
 	return nil
@@ -123,8 +119,7 @@ func (w *Writer) Close() error {
 // Abort discards what was written.
 func (w *Writer) Abort() {
 	w.zw.Close()
-	w.f.Close()
-	os.Remove(w.f.Name())
+	w.f.Cleanup()
 }
 
 // MaxLine is the longest value a Reader returns. The client refuses
