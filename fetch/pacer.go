@@ -99,13 +99,14 @@ func (p *pacer) acquire(ctx context.Context, endpoint string) error {
 		var tell bool
 		if !until.IsZero() {
 			d := until.Sub(now)
-			if d > p.maxWait {
-				p.mu.Unlock()
-				return &QuotaWaitError{Endpoint: endpoint, Until: until, Wait: d, Max: p.maxWait}
-			}
+			// The deadline first: a run that stops for it can go on later.
 			if dl, ok := ctx.Deadline(); ok && dl.Before(until) {
 				p.mu.Unlock()
 				return &QuotaWaitError{Endpoint: endpoint, Until: until, Wait: d, Deadline: dl}
+			}
+			if d > p.maxWait {
+				p.mu.Unlock()
+				return &QuotaWaitError{Endpoint: endpoint, Until: until, Wait: d, Max: p.maxWait}
 			}
 			if last, ok := p.told[endpoint]; !ok || absDuration(last.Sub(until)) >= time.Second {
 				p.told[endpoint] = until

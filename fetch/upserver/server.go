@@ -56,6 +56,9 @@ type Config struct {
 	// endpoint; default 5s, whole seconds, at least 1s.
 	DeviceInterval time.Duration
 	Faults         Faults
+	// Quota limits each user's API requests per window, with Fitbit-style
+	// quota headers; zero is no limit.
+	Quota Quota
 	// Now is the clock for token, code and device-code expiry and for
 	// meta.time; default time.Now.
 	Now    func() time.Time
@@ -97,6 +100,7 @@ type Server struct {
 	auth   *authStore
 	data   *dataset
 	faults *faultInjector
+	quota  *quotaKeeper // nil without a quota
 
 	apiRequests atomic.Int64
 	countMu     sync.Mutex
@@ -120,6 +124,9 @@ func New(cfg Config) (*Server, error) {
 		faults:      &faultInjector{cfg: cfg.Faults},
 		perEndpoint: make(map[string]int64),
 	}
+	if cfg.Quota.Limit > 0 {
+		s.quota = &quotaKeeper{q: cfg.Quota, windows: map[int]*quotaWindow{}}
+	}
 	s.routes()
 	return s, nil
 }
@@ -136,6 +143,8 @@ func (c *Config) normalize() error {
 		return errors.New("device interval must be positive")
 	case c.Faults.Every429 < 0 || c.Faults.Every500 < 0 || c.Faults.EveryDrop < 0 || c.Faults.Slow < 0 || c.Faults.RetryAfter < 0:
 		return errors.New("fault settings must not be negative")
+	case c.Quota.Limit < 0 || c.Quota.Limit > 0 && c.Quota.Window <= 0:
+		return fmt.Errorf("quota %s: the limit and the window must be positive", c.Quota)
 	}
 	if c.Days == 0 {
 		c.Days = DefaultDays
