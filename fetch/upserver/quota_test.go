@@ -50,7 +50,7 @@ func TestQuotaFixedWindowPerUser(t *testing.T) {
 		return resp.StatusCode, resp.Header
 	}
 	type want struct {
-		status                        int
+		status                       int
 		remaining, reset, retryAfter string
 	}
 	check := func(step string, tok string, w want) {
