@@ -30,8 +30,10 @@ type Faults struct {
 	Every500  int           // every Nth API request answers 500 with the UP error envelope
 	EveryDrop int           // every Nth API request sends headers and half the body, then cuts the connection
 	Slow      time.Duration // latency added to every API request
-	// RetryAfter is the Retry-After value sent with a 429; default 1s. It is
-	// sent in whole seconds (rounded up).
+	// RetryAfter is the Retry-After value sent with a fault's 429, in whole
+	// seconds (rounded up); default 0, "come back at once": a client waits
+	// out what a 429 names, and a fault is there to be survived, not to
+	// slow the run down.
 	RetryAfter time.Duration
 }
 
@@ -166,9 +168,6 @@ func (c *Config) normalize() error {
 	}
 	if c.DeviceInterval < time.Second {
 		c.DeviceInterval = time.Second
-	}
-	if c.Faults.RetryAfter == 0 {
-		c.Faults.RetryAfter = time.Second
 	}
 	if c.Now == nil {
 		c.Now = time.Now
