@@ -36,8 +36,8 @@ type Options struct {
 	// Retries is how many times a failed idempotent GET is tried again.
 	// Default 5; negative means none.
 	Retries int
-	// MaxWait caps one wait between tries, including a server's Retry-After.
-	// Default 60s.
+	// MaxWait caps one wait between tries, including a server's Retry-After
+	// when the try counts as a retry (a 503, a second 429). Default 60s.
 	MaxWait time.Duration
 	// MaxPages stops a collection that pages on past this many pages.
 	// Default 1,000,000.
@@ -52,7 +52,8 @@ type Options struct {
 	OnRetry func(endpoint string, err error, wait time.Duration)
 	// MaxQuotaWait caps one wait for the API's quota to come back (a spent
 	// quota's reset, a 429's Retry-After): a longer one fails the request
-	// with a *QuotaWaitError. Default 1h.
+	// at once with a *QuotaWaitError, and so does one that would end after
+	// the context's deadline. Default 1h.
 	MaxQuotaWait time.Duration
 	// OnQuotaWait, when set, is told when requests of an endpoint start to
 	// wait for the quota, and until when (for progress displays), instead

@@ -30,6 +30,7 @@ type pacer struct {
 	now     func() time.Time
 
 	mu        sync.Mutex
+	answered  bool      // a response has come, quota headers or not
 	known     bool      // a response said how many requests are left
 	limit     int       // requests per window; -1 when not said
 	remaining int       // left in the window as the responses said
@@ -84,6 +85,11 @@ func (p *pacer) acquire(ctx context.Context, endpoint string) error {
 			until = p.notBefore
 		case p.known && p.remaining <= 0 && !p.reset.IsZero():
 			until = p.reset
+		case !p.answered && p.inflight > 0:
+			// Until the first answer says what is left, one request at a
+			// time: a quota spent by an earlier run costs one 429, not one
+			// per request in flight.
+			wait = true
 		case p.known && p.remaining-p.inflight <= 0 && p.inflight > 0:
 			// What is left may be taken by the requests in flight: their
 			// answers will say.
@@ -155,6 +161,9 @@ func (p *pacer) done(status int, q Quota) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inflight--
+	if status != 0 {
+		p.answered = true
+	}
 	defer p.wake()
 	now := p.now()
 	if status == http.StatusTooManyRequests && q.RetryAt.After(p.notBefore) {

@@ -282,3 +282,27 @@ func TestPacerHoldsWhenTheQuotaIsSpent(t *testing.T) {
 		t.Errorf("second request %v after the first, want after the reset in 0.5 s", d)
 	}
 }
+
+// TestPacerOne429WhenTheQuotaIsAlreadySpent: a run that starts with the
+// quota spent by an earlier one gets a single 429, not one per request in
+// flight, and then keeps to the quota.
+func TestPacerOne429WhenTheQuotaIsAlreadySpent(t *testing.T) {
+	q := upserver.Quota{Limit: 5, Window: time.Second}
+	srv, earlier := quotaDemo(t, q, Options{})
+	if err := getMany(context.Background(), earlier, q.Limit); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(Options{HTTPClient: earlier.http, APIURL: earlier.base.String(), Concurrency: 8, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := getMany(context.Background(), c, 12); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.RateLimited(); got != 1 {
+		t.Errorf("%d requests refused with 429, want 1", got)
+	}
+	if c.Stats.Retries.Load() != 0 {
+		t.Errorf("%d retries, want none", c.Stats.Retries.Load())
+	}
+}

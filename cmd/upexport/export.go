@@ -74,7 +74,7 @@ func exportCommand() *cli.Command {
 				return nil
 			}},
 		&cli.IntFlag{Name: "retries", Value: 5, EnvVars: []string{"UPEXPORT_RETRIES"}, Category: catFetch,
-			Usage: "tries again after 429, 5xx and cut connections, with backoff; 0 for none", Action: atLeast("retries", 0)},
+			Usage: "tries again after 429, 5xx and cut connections, with backoff; 0 for none (a 429 that says when to come back is waited out, not counted)", Action: atLeast("retries", 0)},
 		&cli.DurationFlag{Name: "max-quota-wait", Value: time.Hour, EnvVars: []string{"UPEXPORT_MAX_QUOTA_WAIT"}, Category: catFetch,
 			Usage: "longest wait for the API's request quota to come back; a longer one fails the endpoint",
 			Action: func(_ *cli.Context, v time.Duration) error {
