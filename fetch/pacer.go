@@ -31,6 +31,7 @@ type pacer struct {
 
 	mu        sync.Mutex
 	answered  bool      // a response has come, quota headers or not
+	firstSent time.Time // when the first request went
 	known     bool      // a response said how many requests are left
 	limit     int       // requests per window; -1 when not said
 	remaining int       // left in the window as the responses said
@@ -40,6 +41,11 @@ type pacer struct {
 	changed   chan struct{}
 	told      map[string]time.Time // the wait each endpoint was last told of
 }
+
+// probeWait is how long the first request, sent alone to learn the quota,
+// holds the others back: longer than most APIs take to answer, short
+// enough not to matter when one is slow.
+const probeWait = time.Second
 
 func newPacer(maxWait time.Duration, onWait func(string, time.Time)) *pacer {
 	return &pacer{maxWait: maxWait, onWait: onWait, now: time.Now, limit: -1,
@@ -79,17 +85,19 @@ func (p *pacer) acquire(ctx context.Context, endpoint string) error {
 			p.rollover()
 		}
 		var until time.Time // a wait for the quota: report it
+		var probe time.Time // a wait for the first answer, at most until then
 		wait := false       // a wait for an answer in flight
 		switch {
 		case now.Before(p.notBefore):
 			until = p.notBefore
 		case p.known && p.remaining <= 0 && !p.reset.IsZero():
 			until = p.reset
-		case !p.answered && p.inflight > 0:
+		case !p.answered && p.inflight > 0 && now.Before(p.firstSent.Add(probeWait)):
 			// Until the first answer says what is left, one request at a
 			// time: a quota spent by an earlier run costs one 429, not one
-			// per request in flight.
-			wait = true
+			// per request in flight. A slow first answer holds the others
+			// only so long.
+			probe = p.firstSent.Add(probeWait)
 		case p.known && p.remaining-p.inflight <= 0 && p.inflight > 0:
 			// What is left may be taken by the requests in flight: their
 			// answers will say.
@@ -97,7 +105,10 @@ func (p *pacer) acquire(ctx context.Context, endpoint string) error {
 		}
 		// A spent quota with no reset and nothing in flight: send, and the
 		// server's 429 will say when to come back.
-		if until.IsZero() && !wait {
+		if until.IsZero() && probe.IsZero() && !wait {
+			if p.firstSent.IsZero() {
+				p.firstSent = now
+			}
 			p.inflight++
 			p.mu.Unlock()
 			return nil
@@ -126,8 +137,11 @@ func (p *pacer) acquire(ctx context.Context, endpoint string) error {
 		}
 		var t *time.Timer
 		var timer <-chan time.Time
-		if !until.IsZero() {
-			t = time.NewTimer(until.Sub(now))
+		if end := until; !end.IsZero() || !probe.IsZero() {
+			if end.IsZero() {
+				end = probe
+			}
+			t = time.NewTimer(end.Sub(now))
 			timer = t.C
 		}
 		select {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -304,5 +305,39 @@ func TestPacerOne429WhenTheQuotaIsAlreadySpent(t *testing.T) {
 	}
 	if c.Stats.Retries.Load() != 0 {
 		t.Errorf("%d retries, want none", c.Stats.Retries.Load())
+	}
+}
+
+// TestPacerSlowFirstAnswer: the first request goes alone to learn the
+// quota, but a first answer that is slow in coming holds the others only
+// for a moment: a server may answer it only after others arrive.
+func TestPacerSlowFirstAnswer(t *testing.T) {
+	var n atomic.Int64
+	second := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			select {
+			case <-second:
+			case <-time.After(10 * time.Second):
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprint(w, `{"meta":{"code":500,"message":"no other request came"},"data":{}}`)
+				return
+			}
+		} else {
+			close(second)
+		}
+		fmt.Fprint(w, page(`{"xid":"a"}`, ""))
+	}))
+	defer srv.Close()
+	c, err := NewClient(Options{HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1", Concurrency: 2, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := getMany(context.Background(), c, 2); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < probeWait-50*time.Millisecond || d > probeWait+2*time.Second {
+		t.Errorf("took %v, want about %v", d, probeWait)
 	}
 }
