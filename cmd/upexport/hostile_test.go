@@ -17,6 +17,8 @@ import (
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/auth/authtest"
 	"github.com/upexport/upexport/fetch/upserver"
+
+	"github.com/upexport/upexport/fetch/safehttp/safehttptest"
 )
 
 // tokenEnvOnly isolates a CLI test that authenticates with the token
@@ -137,30 +139,14 @@ func TestDeadCredentialExits3(t *testing.T) {
 // stalled is a server that accepts connections and then, per stall,
 // never answers or sends headers and stops.
 func stalled(t *testing.T, sendHeaders bool) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done); ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 8192)
-				c.Read(buf)
-				if sendHeaders {
-					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"meta\":{")
-				}
-				<-done
-			}()
+	addr := safehttptest.StallServer(t, func(c net.Conn) {
+		buf := make([]byte, 8192)
+		c.Read(buf)
+		if sendHeaders {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"meta\":{")
 		}
-	}()
-	return "http://" + ln.Addr().String() + "/nudge/api/v.1.1"
+	})
+	return "http://" + addr + "/nudge/api/v.1.1"
 }
 
 // Issue 13 item 4: a stalled server fails the run, retriably and naming

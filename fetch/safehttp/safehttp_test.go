@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/upexport/upexport/fetch/safehttp/safehttptest"
 )
 
 func TestCheckRedirect(t *testing.T) {
@@ -98,29 +100,7 @@ func TestRedact(t *testing.T) {
 }
 
 // stallServer accepts connections and does what stall says with each.
-func stallServer(t *testing.T, stall func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done); ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				stall(c)
-				<-done
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
+var stallServer = safehttptest.StallServer
 
 // Issue 13 item 4: each phase of a request is bounded, and the error says
 // which bound fired and where.
