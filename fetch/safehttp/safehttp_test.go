@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
 	"github.com/upexport/upexport/fetch/safehttp/safehttptest"
 )
 
