@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
 	"github.com/upexport/upexport/fetch/safehttp/safehttptest"
 )
 
