@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
-	"github.com/google/renameio/v2"
+	"github.com/upexport/upexport/internal/fsutil"
 	"github.com/valyala/fastjson"
 
 	"github.com/upexport/upexport/export"
@@ -69,7 +69,7 @@ func writeDigests(rawDir string, d digests) error {
 	}
 	// Not os.WriteFile: --from-raw hard-links the archive it copies, and
 	// truncating the link would change the source export.
-	return renameio.WriteFile(filepath.Join(rawDir, digestFile), b, 0o644)
+	return fsutil.WriteFile(filepath.Join(rawDir, digestFile), b, 0o644)
 }
 
 // changeTracker classifies the lines of one archive file against the
