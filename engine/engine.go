@@ -44,6 +44,9 @@ type Config struct {
 	// archive from the export in Out, when there is one of the same API,
 	// user and range. The Result then lists the failures (Failed).
 	KeepGoing bool
+	// Restart discards the partial run a killed or failed run left for
+	// this output directory instead of continuing it.
+	Restart bool
 	// PageSize is the limit= sent to collections; 0 means 100.
 	PageSize int
 	Export   export.Options
@@ -127,8 +130,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if err := r.copyArchive(filepath.Join(cfg.FromRaw, rawDir)); err != nil {
 			return nil, err
 		}
-	} else if err := r.fetchAll(ctx); err != nil {
-		return nil, err
+	} else {
+		if r.partial, err = r.openPartial(); err != nil {
+			return nil, err
+		}
+		defer r.partial.close()
+		if err := r.fetchAll(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -155,6 +164,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.KeptAside = aside
+	if err := r.partial.remove(); err != nil {
+		r.cfg.Logger.Warn("could not remove the finished partial run", "err", err)
+	}
 	res.Elapsed = cfg.Now().Sub(start)
 	return res, nil
 }
@@ -168,6 +180,7 @@ type run struct {
 	state    *state
 	prev     *state // the archive state of the export being updated (incremental)
 	prevDir  string
+	partial  *partial   // what this and earlier tries of the run fetched; nil with FromRaw
 	mu       sync.Mutex // guards warnings and activeDays
 	warnings []string
 	failed   map[string]string // endpoints that failed (KeepGoing), with why

@@ -67,7 +67,12 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 			}
 			go func() {
 				defer func() { <-slots }()
-				g.line, g.err = r.tickGroup(ctx, parentEp, ep, p.xid)
+				key := unitKey(p)
+				if line, ok := r.partial.get(ep.Name, recTick, key); ok {
+					g.line = line
+				} else if g.line, g.err = r.tickGroup(ctx, parentEp, ep, p.xid); g.err == nil {
+					g.err = r.partial.put(ep.Name, recTick, key, g.line)
+				}
 				close(g.done)
 			}()
 		}

@@ -1,0 +1,221 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/upexport/upexport/fetch/upserver"
+)
+
+// countingDemo is a demo server that counts the API requests it answers
+// and can cancel a run after a given number of them, as a kill would.
+type countingDemo struct {
+	*demo
+	requests atomic.Int64
+	mu       sync.Mutex
+	stopAt   int64
+	stop     func()
+}
+
+func newCountingDemo(t *testing.T, cfg upserver.Config) *countingDemo {
+	d := newDemo(t, cfg, allReadScopes)
+	c := &countingDemo{demo: d}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := c.requests.Add(1)
+		c.mu.Lock()
+		if c.stop != nil && n >= c.stopAt {
+			c.stop()
+		}
+		c.mu.Unlock()
+		d.srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	d.info = d.srv.Info(hs.URL)
+	return c
+}
+
+// run exports into out, cancelled after stopAt requests (0: never), and
+// returns how many requests it made.
+func (c *countingDemo) run(t *testing.T, out string, stopAt int64) (int64, error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.requests.Store(0)
+	c.mu.Lock()
+	c.stopAt, c.stop = stopAt, nil
+	if stopAt > 0 {
+		c.stop = cancel
+	}
+	c.mu.Unlock()
+	_, err := Run(ctx, c.config(t, out, nil, true))
+	return c.requests.Load(), err
+}
+
+// csvFiles reads every CSV table of an export.
+func csvFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no CSV tables in %s (%v)", dir, err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(f)] = b
+	}
+	return out
+}
+
+func sameCSV(t *testing.T, want map[string][]byte, dir string) {
+	t.Helper()
+	got := csvFiles(t, dir)
+	if len(got) != len(want) {
+		t.Errorf("%d tables, want %d", len(got), len(want))
+	}
+	for name, w := range want {
+		if !bytes.Equal(got[name], w) {
+			t.Errorf("%s differs from the uninterrupted export (%d bytes, want %d)", name, len(got[name]), len(w))
+		}
+	}
+}
+
+// TestResumeAfterInterruption stops a 365-day --ticks export after a share
+// of the requests a clean run makes, then runs it again: the resumed
+// export equals the clean one, byte for byte, and the two runs together
+// ask little more than the clean one did.
+func TestResumeAfterInterruption(t *testing.T) {
+	d := newCountingDemo(t, upserver.Config{Seed: 5, Days: 365})
+	dir := t.TempDir()
+	clean := filepath.Join(dir, "clean")
+	total, err := d.run(t, clean, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := csvFiles(t, clean)
+	for _, share := range []int64{5, 20, 40, 60, 80, 95, 99} {
+		out := filepath.Join(dir, "out", "s"+string(rune('a'+share%26))+strings.Repeat("x", int(share/26)))
+		stopAt := total * share / 100
+		first, err := d.run(t, out, stopAt)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("stopped at %d of %d requests: %v", stopAt, total, err)
+		}
+		if _, err := os.Stat(partialDir(out)); err != nil {
+			t.Fatalf("no partial run left: %v", err)
+		}
+		second, err := d.run(t, out, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("stopped at %d%%: %d + %d requests, a clean run %d (%.3fx)", share, first, second, total,
+			float64(first+second)/float64(total))
+		if float64(first+second) > 1.05*float64(total) {
+			t.Errorf("stopped at %d%%: %d + %d requests, more than 1.05 x %d", share, first, second, total)
+		}
+		sameCSV(t, want, out)
+		if _, err := os.Stat(partialDir(out)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the finished run left its partial directory: %v", err)
+		}
+	}
+}
+
+// TestResumeManyInterruptions stops the same export again and again, and
+// tears the end of every journal after each stop, as a crash in the middle
+// of a write would.
+func TestResumeManyInterruptions(t *testing.T) {
+	d := newCountingDemo(t, upserver.Config{Seed: 6, Days: 120})
+	dir := t.TempDir()
+	clean := filepath.Join(dir, "clean")
+	total, err := d.run(t, clean, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	var sum int64
+	for i := 0; ; i++ {
+		n, err := d.run(t, out, total/8)
+		sum += n
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, context.Canceled) || i > 20 {
+			t.Fatalf("try %d: %v", i, err)
+		}
+		journals, _ := filepath.Glob(filepath.Join(partialDir(out), "*.journal"))
+		for _, j := range journals {
+			b, err := os.ReadFile(j)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) > 10 {
+				// Cut the last line in its middle.
+				last := bytes.LastIndexByte(b[:len(b)-1], '\n') + 1
+				if err := os.WriteFile(j, b[:last+(len(b)-last)/2], 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	t.Logf("%d requests over the interrupted runs, a clean run %d", sum, total)
+	sameCSV(t, want(t, clean), out)
+}
+
+func want(t *testing.T, dir string) map[string][]byte { return csvFiles(t, dir) }
+
+// TestResumeOtherRequestStartsAfresh: a partial run of other endpoints is
+// not continued, and says why; --restart discards one of the same request.
+func TestResumeOtherRequestStartsAfresh(t *testing.T) {
+	d := newCountingDemo(t, upserver.Config{Seed: 5, Days: 60})
+	dir := t.TempDir()
+	total, err := d.run(t, filepath.Join(dir, "clean"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := d.config(t, filepath.Join(dir, "clean"), nil, true)
+	few := len(cfg.Endpoints) - 2
+	for _, tt := range []struct {
+		name      string
+		change    func(*Config)
+		warning   string
+		fullFetch bool
+	}{
+		{"same", func(*Config) {}, "", false},
+		{"restart", func(c *Config) { c.Restart = true }, "", true},
+		{"endpoints", func(c *Config) { c.Endpoints = c.Endpoints[:few] }, "the partial run was for another request (endpoints ", true},
+	} {
+		out := filepath.Join(dir, tt.name)
+		if _, err := d.run(t, out, total/2); !errors.Is(err, context.Canceled) {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		cfg := d.config(t, out, nil, true)
+		tt.change(&cfg)
+		d.requests.Store(0)
+		res, err := Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		n := d.requests.Load()
+		// Started afresh, a run asks at least what half a run did not.
+		if afresh := n > total/2+total/20; afresh != tt.fullFetch {
+			t.Errorf("%s: %d requests after %d of %d: afresh %v, want %v", tt.name, n, total/2, total, afresh, tt.fullFetch)
+		}
+		found := tt.warning == ""
+		for _, w := range res.Warnings {
+			found = found || strings.Contains(w, tt.warning)
+		}
+		if !found {
+			t.Errorf("%s: warnings %q, want one with %q", tt.name, res.Warnings, tt.warning)
+		}
+	}
+}
