@@ -60,6 +60,8 @@ func exportCommand() *cli.Command {
 			Usage: "re-export the raw archive of an earlier export directory, without fetching"},
 		&cli.BoolFlag{Name: "strict-schema", EnvVars: []string{"UPEXPORT_STRICT_SCHEMA"}, Category: catWhat,
 			Usage: "fail on fields the schema does not declare, instead of exporting them as extra columns, and on text that is not UTF-8, instead of repairing it"},
+		&cli.BoolFlag{Name: "restart", EnvVars: []string{"UPEXPORT_RESTART"}, Category: catWhat,
+			Usage: "discard what an interrupted run of this --out fetched, instead of continuing it"},
 		&cli.BoolFlag{Name: "keep-going", EnvVars: []string{"UPEXPORT_KEEP_GOING"}, Category: catWhat,
 			Usage: "when an endpoint fails, write the others and keep the failed one's tables from the previous export (exit code 4)"},
 		&cli.BoolFlag{Name: "lenient", EnvVars: []string{"UPEXPORT_LENIENT"}, Category: catWhat,
@@ -152,6 +154,7 @@ func runExport(c *cli.Context) error {
 		Incremental: c.Bool("incremental"),
 		Force:       c.Bool("force"),
 		KeepGoing:   c.Bool("keep-going"),
+		Restart:     c.Bool("restart"),
 		PageSize:    c.Int("page-size"),
 		Export: export.Options{
 			Format:      export.Format(c.String("format")),
