@@ -44,6 +44,10 @@ type Config struct {
 	// archive from the export in Out, when there is one of the same API,
 	// user and range. The Result then lists the failures (Failed).
 	KeepGoing bool
+	// Deadline, when set, stops the run at that time: what it fetched is
+	// kept for the next run, nothing is written, and Run returns an
+	// *IncompleteError.
+	Deadline time.Time
 	// Restart discards the partial run a killed or failed run left for
 	// this output directory instead of continuing it.
 	Restart bool
@@ -94,7 +98,24 @@ type Result struct {
 
 // Run performs the export. On error the previous contents of Out are left
 // untouched.
-func Run(ctx context.Context, cfg Config) (*Result, error) {
+func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
+	var r *run
+	if !cfg.Deadline.IsZero() {
+		parent := ctx
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, cfg.Deadline)
+		defer cancel()
+		defer func() {
+			// The deadline, not a failure, stopped the run.
+			if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				ie := &IncompleteError{Deadline: cfg.Deadline, Total: len(cfg.Endpoints)}
+				if r != nil && r.partial != nil {
+					ie.Done = int(r.partial.finished.Load())
+				}
+				err = ie
+			}
+		}()
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -122,7 +143,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}()
 
-	r := &run{cfg: cfg, out: out, raw: filepath.Join(out.tmp, rawDir)}
+	r = &run{cfg: cfg, out: out, raw: filepath.Join(out.tmp, rawDir)}
 	if err := os.Mkdir(r.raw, 0o755); err != nil {
 		return nil, err
 	}
@@ -169,6 +190,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Elapsed = cfg.Now().Sub(start)
 	return res, nil
+}
+
+// IncompleteError is returned by a run stopped at Config.Deadline.
+type IncompleteError struct {
+	Deadline    time.Time
+	Done, Total int // endpoints fetched whole, of those asked for
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("incomplete: stopped at the deadline (%s) with %d of %d endpoints fetched; what was fetched is kept: run the same command again to continue",
+		e.Deadline.Local().Format(time.DateTime), e.Done, e.Total)
 }
 
 // run is the state of one Run.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/upexport/upexport/fetch/archive"
@@ -86,6 +87,7 @@ type partial struct {
 	mu       sync.Mutex
 	journals map[string]*journal.Journal
 	index    map[string]map[string]journal.Record // endpoint → kind+" "+key → record
+	finished atomic.Int64                         // endpoints fetched whole, by this run or earlier ones
 }
 
 func partialDir(out string) string {
@@ -158,6 +160,7 @@ func (r *run) openPartial() (*partial, error) {
 		}
 		if _, ok := p.done(ep.Name); ok {
 			done++
+			p.finished.Add(1)
 		}
 	}
 	cfg.Logger.Info(fmt.Sprintf("resuming the partial run of %s: %d of %d endpoints done",
@@ -249,7 +252,11 @@ func (p *partial) finish(raw, endpoint string, info doneInfo) error {
 		return err
 	}
 	j, _ := p.journal(endpoint)
-	return j.Sync()
+	if err := j.Sync(); err != nil {
+		return err
+	}
+	p.finished.Add(1)
+	return nil
 }
 
 // restore brings the finished archive of endpoint into raw.

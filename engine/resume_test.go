@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/upexport/upexport/fetch/upserver"
 )
@@ -218,4 +219,54 @@ func TestResumeOtherRequestStartsAfresh(t *testing.T) {
 			t.Errorf("%s: warnings %q, want one with %q", tt.name, res.Warnings, tt.warning)
 		}
 	}
+}
+
+// TestDeadline: a run that cannot finish before Config.Deadline (the
+// server stops answering after a third of the requests) stops at it with
+// an IncompleteError, keeps what it fetched, and the next run completes
+// the export, equal to an uninterrupted one.
+func TestDeadline(t *testing.T) {
+	srvCfg := upserver.Config{Seed: 5, Days: 120}
+	d := newCountingDemo(t, srvCfg)
+	dir := t.TempDir()
+	clean := filepath.Join(dir, "clean")
+	total, err := d.run(t, clean, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answered atomic.Int64
+	hang := newDemo(t, srvCfg, allReadScopes)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if answered.Add(1) > total/3 {
+			<-r.Context().Done() // a server that stopped answering
+			return
+		}
+		hang.srv.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	hang.info = hang.srv.Info(hs.URL)
+	out := filepath.Join(dir, "out")
+	cfg := hang.config(t, out, nil, true)
+	cfg.APIURL = d.info.APIURL // the same request as the clean run's, for the resume below
+	cfg.Deadline = time.Now().Add(2 * time.Second)
+	_, err = Run(context.Background(), cfg)
+	var ie *IncompleteError
+	if !errors.As(err, &ie) || ie.Done >= ie.Total {
+		t.Fatalf("err %v, want an IncompleteError with endpoints left", err)
+	}
+	if late := time.Since(cfg.Deadline); late > time.Second {
+		t.Errorf("stopped %v after the deadline", late)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stopped run wrote %s: %v", out, err)
+	}
+	second, err := d.run(t, out, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d requests answered before the deadline, %d after, a clean run %d", total/3, second, total)
+	if second >= total-total/4 {
+		t.Errorf("the run after the deadline asked %d requests of %d: it did not continue", second, total)
+	}
+	sameCSV(t, csvFiles(t, clean), out)
 }

@@ -129,3 +129,42 @@ func TestKilledRunResumes(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDeadline(t *testing.T) {
+	now := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time
+		bad  bool
+	}{
+		{in: "5h30m", want: now.Add(5*time.Hour + 30*time.Minute)},
+		{in: "2026-01-02T15:04:05Z", want: time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)},
+		{in: "0s", bad: true},
+		{in: "-1h", bad: true},
+		{in: "15:04", bad: true},
+		{in: "tomorrow", bad: true},
+	}
+	for _, tt := range tests {
+		got, err := parseDeadline(tt.in, now)
+		if (err != nil) != tt.bad || !got.Equal(tt.want) {
+			t.Errorf("parseDeadline(%q) = %v, %v; want %v (error %v)", tt.in, got, err, tt.want, tt.bad)
+		}
+	}
+}
+
+// TestDeadlineExitCode: a run stopped by --deadline exits 5, writes no
+// export, and the next run continues and finishes it.
+func TestDeadlineExitCode(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "up")
+	code, _, stderr := runCLI(t, "export", "--demo", "--demo-days", "20", "--out", out, "--format", "csv", "--deadline", "1ns")
+	if code != exitIncomplete || !strings.Contains(stderr, "run the same command again to continue") {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitIncomplete, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("the stopped run wrote %s: %v", out, err)
+	}
+	if code, _, stderr := runCLI(t, "export", "--demo", "--demo-days", "20", "--out", out, "--format", "csv", "--deadline", "1h"); code != exitOK {
+		t.Fatalf("the next run: exit %d\n%s", code, stderr)
+	}
+	verifyExport(t, out)
+}
