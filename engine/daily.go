@@ -198,6 +198,9 @@ func (r *run) readPerDate(ctx context.Context, ep fetch.Endpoint) ([]item, strin
 				return err
 			}
 			data, x, err := r.cfg.Client.Get(gctx, ep.Name, ep.Path, url.Values{"date": {d}})
+			if e := r.partial.setUser(x); e != nil {
+				return e
+			}
 			var ae *fetch.APIError
 			if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 				return r.partial.put(ep.Name, recDay, d, []byte("[]")) // nothing logged that day

@@ -152,7 +152,7 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 			return nil, err
 		}
 	} else {
-		if r.partial, err = r.openPartial(); err != nil {
+		if r.partial, err = r.openPartial(ctx); err != nil {
 			return nil, err
 		}
 		defer r.partial.close()
@@ -222,6 +222,9 @@ type run struct {
 	// --since is given. Ready when activeDaysReady is closed.
 	activeDays      []string
 	activeDaysReady chan struct{}
+	// activeDaysPartial is set when moves or sleeps failed: activeDays
+	// then lack their days. Guarded by mu.
+	activeDaysPartial bool
 }
 
 func (r *run) warn(format string, a ...any) {

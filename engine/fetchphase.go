@@ -85,6 +85,11 @@ func (r *run) fetchAll(ctx context.Context) error {
 				defer days.Done()
 			}
 			res, err := r.fetchEndpoint(gctx, ep, ticks)
+			if err != nil && tellsDays {
+				r.mu.Lock()
+				r.activeDaysPartial = true
+				r.mu.Unlock()
+			}
 			if err != nil {
 				if !cfg.KeepGoing || ctx.Err() != nil {
 					return err
@@ -118,6 +123,10 @@ func (r *run) fetchAll(ctx context.Context) error {
 			r.state.UserXID = res.userXID
 		}
 		if res.userXID != "" && res.userXID != r.state.UserXID {
+			if r.partial != nil && r.partial.resumed {
+				return fmt.Errorf("the partial run in %s is of another user than this login (%s and %s): run again with --restart",
+					r.partial.dir, r.state.UserXID, res.userXID)
+			}
 			return fmt.Errorf("the server answered for two users (%s and %s) in one run", r.state.UserXID, res.userXID)
 		}
 	}
@@ -223,6 +232,10 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 			return res, err
 		}
 		res.userXID = xid
+		if err := r.partial.setUser(xid); err != nil {
+			r.ended(ep.Name, 0, err)
+			return res, err
+		}
 		merged, changed, err = r.merge(ep, items)
 		if err != nil {
 			r.ended(ep.Name, 0, err)
@@ -255,6 +268,12 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 		}
 		res.states[ep.Name] = st
 		info := doneInfo{UserXID: xid, State: st, Dates: res.dates}
+		if ep.Kind == fetch.PerDate && r.cfg.Since.IsZero() && r.activeDaysWerePartial() {
+			// Asked about the days of what moves and sleeps fetched before
+			// one of them failed: not all of its days, so not done.
+			obs.Done(ep.Name, len(merged), nil)
+			return res, nil
+		}
 		if ticks != nil {
 			for x := range changed {
 				info.Changed = append(info.Changed, x)
@@ -282,6 +301,14 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 	return res, nil
 }
 
+// activeDaysWerePartial tells whether moves or sleeps failed, so that the
+// active days lack theirs. Call it after activeDaysReady is closed.
+func (r *run) activeDaysWerePartial() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.activeDaysPartial
+}
+
 // readItems reads the items of an archive file.
 func readItems(path string) ([]item, error) {
 	var items []item
@@ -302,8 +329,14 @@ func unitKey(it item) string { return it.xid + "@" + strconv.FormatInt(it.update
 // live, the errgroup's is not) did not fail itself: it is reported to an
 // observer that implements CancelObserver, and logged, as cancelled.
 func (r *run) ended(endpoint string, items int, err error) {
-	if err != nil && errors.Is(err, context.Canceled) && r.ctx != nil && r.ctx.Err() == nil {
-		r.cfg.Logger.Info("cancelled", "endpoint", endpoint, "reason", "another endpoint failed")
+	// Likewise an endpoint stopped by the run's deadline.
+	byDeadline := errors.Is(err, context.DeadlineExceeded) && r.ctx != nil && errors.Is(r.ctx.Err(), context.DeadlineExceeded)
+	if err != nil && (byDeadline || errors.Is(err, context.Canceled) && r.ctx != nil && r.ctx.Err() == nil) {
+		reason := "another endpoint failed"
+		if byDeadline {
+			reason = "the deadline"
+		}
+		r.cfg.Logger.Info("cancelled", "endpoint", endpoint, "reason", reason)
 		if c, ok := r.cfg.Observer.(CancelObserver); ok {
 			c.Cancelled(endpoint)
 		}
@@ -538,7 +571,11 @@ func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, chan
 			data, ok := r.partial.get(ep.Name, recDetail, key)
 			if !ok {
 				var err error
-				if data, _, err = r.cfg.Client.Get(gctx, ep.Name, path, nil); err != nil {
+				var xid string
+				if data, xid, err = r.cfg.Client.Get(gctx, ep.Name, path, nil); err != nil {
+					return err
+				}
+				if err := r.partial.setUser(xid); err != nil {
 					return err
 				}
 			}

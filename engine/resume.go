@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
 	"github.com/upexport/upexport/fetch/safehttp"
 	"github.com/upexport/upexport/internal/fsutil"
@@ -87,6 +89,8 @@ type partial struct {
 	mu       sync.Mutex
 	journals map[string]*journal.Journal
 	index    map[string]map[string]journal.Record // endpoint → kind+" "+key → record
+	resumed  bool                                 // continues an earlier run's
+	user     string                               // the user's xid, once known; guarded by mu
 	finished atomic.Int64                         // endpoints fetched whole, by this run or earlier ones
 }
 
@@ -95,8 +99,8 @@ func partialDir(out string) string {
 }
 
 // openPartial opens the partial directory of the run, continuing the one
-// there if it served the same request.
-func (r *run) openPartial() (*partial, error) {
+// there if it served the same request for the same user.
+func (r *run) openPartial(ctx context.Context) (*partial, error) {
 	cfg := r.cfg
 	dir := partialDir(r.out.path)
 	req := request{Version: stateVersion, APIURL: safehttp.Redact(cfg.APIURL), Provider: cfg.Provider,
@@ -119,35 +123,38 @@ func (r *run) openPartial() (*partial, error) {
 	var old request
 	b, err := os.ReadFile(filepath.Join(dir, "request.json"))
 	switch {
-	case cfg.Restart:
-		if err == nil {
-			cfg.Logger.Warn("--restart: discarding the partial run", "dir", dir)
-		}
-		err = fs.ErrNotExist
-	case err == nil:
-		if e := json.Unmarshal(b, &old); e != nil {
-			r.warn("the partial run in %s is unreadable (%v): starting afresh", dir, e)
-			err = fs.ErrNotExist
-		} else if why := old.differs(req); why != "" {
-			r.warn("the partial run was for another request (%s): starting afresh", why)
-			err = fs.ErrNotExist
-		}
-	case !errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist):
+		return p, p.reset(req)
+	case err != nil:
 		return nil, fmt.Errorf("partial run %s: %w", dir, err)
+	case cfg.Restart:
+		cfg.Logger.Warn("--restart: discarding the partial run", "dir", dir)
+		return p, p.reset(req)
 	}
-	if err != nil {
-		if err := os.RemoveAll(dir); err != nil {
-			return nil, fmt.Errorf("partial run %s: %w", dir, err)
-		}
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("partial run %s: %w", dir, err)
-		}
-		b, _ := json.MarshalIndent(req, "", "  ")
-		if err := fsutil.WriteFile(filepath.Join(dir, "request.json"), append(b, '\n'), 0o600); err != nil {
-			return nil, fmt.Errorf("partial run: %w", err)
-		}
-		return p, fsutil.SyncDir(filepath.Dir(dir))
+	if err := json.Unmarshal(b, &old); err != nil {
+		r.warn("the partial run in %s is unreadable (%v): starting afresh", dir, err)
+		return p, p.reset(req)
 	}
+	if why := old.differs(req); why != "" {
+		r.warn("the partial run was for another request (%s): starting afresh", why)
+		return p, p.reset(req)
+	}
+	if u, err := os.ReadFile(filepath.Join(dir, userFile)); err == nil {
+		// The login may be another user's now: ask whose it is (one
+		// request) before any of the partial run is used.
+		p.user = string(u)
+		if ep, ok := fetch.Lookup("user"); ok {
+			_, xid, err := cfg.Client.Get(ctx, ep.Name, ep.Path, nil)
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			if err == nil && xid != "" && xid != p.user {
+				r.warn("the partial run was for another request (user %s, this login is user %s): starting afresh", p.user, xid)
+				return p, p.reset(req)
+			}
+		}
+	}
+	p.resumed = true
 	done := 0
 	for _, ep := range cfg.Endpoints {
 		j, err := p.journal(ep.Name)
@@ -166,6 +173,49 @@ func (r *run) openPartial() (*partial, error) {
 	cfg.Logger.Info(fmt.Sprintf("resuming the partial run of %s: %d of %d endpoints done",
 		old.Started.Local().Format(time.DateTime), done, len(cfg.Endpoints)))
 	return p, nil
+}
+
+// userFile holds the xid of the user whose data the partial run holds.
+const userFile = "user"
+
+// reset empties the partial directory for a new run of req.
+func (p *partial) reset(req request) error {
+	p.user = ""
+	if err := os.RemoveAll(p.dir); err != nil {
+		return fmt.Errorf("partial run %s: %w", p.dir, err)
+	}
+	if err := os.Mkdir(p.dir, 0o700); err != nil {
+		return fmt.Errorf("partial run %s: %w", p.dir, err)
+	}
+	b, _ := json.MarshalIndent(req, "", "  ")
+	if err := fsutil.WriteFile(filepath.Join(p.dir, "request.json"), append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("partial run: %w", err)
+	}
+	return fsutil.SyncDir(filepath.Dir(p.dir))
+}
+
+// setUser records whose data the run fetches, before any of it is
+// journaled; a response for another user is an error.
+func (p *partial) setUser(xid string) error {
+	if p == nil || xid == "" {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch p.user {
+	case xid:
+		return nil
+	case "":
+		if err := fsutil.WriteFile(filepath.Join(p.dir, userFile), []byte(xid), 0o600); err != nil {
+			return fmt.Errorf("partial run: %w", err)
+		}
+		p.user = xid
+		return nil
+	}
+	if p.resumed {
+		return fmt.Errorf("the partial run in %s is of user %s, but the server answers for user %s: run again with --restart", p.dir, p.user, xid)
+	}
+	return fmt.Errorf("the server answered for two users (%s and %s) in one run", p.user, xid)
 }
 
 // journal opens (once) the journal of endpoint.

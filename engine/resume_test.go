@@ -270,3 +270,128 @@ func TestDeadline(t *testing.T) {
 	}
 	sameCSV(t, csvFiles(t, clean), out)
 }
+
+// TestResumeIncremental: an incremental run that is stopped and run again
+// ends with the same export as one that was not stopped.
+func TestResumeIncremental(t *testing.T) {
+	d := newCountingDemo(t, upserver.Config{Seed: 5, Days: 60})
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	inc := func(out string, stopAt int64) (int64, error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		d.requests.Store(0)
+		d.mu.Lock()
+		d.stopAt, d.stop = stopAt, nil
+		if stopAt > 0 {
+			d.stop = cancel
+		}
+		d.mu.Unlock()
+		cfg := d.config(t, out, nil, true)
+		cfg.Incremental = true
+		_, err := Run(ctx, cfg)
+		return d.requests.Load(), err
+	}
+	for _, out := range []string{a, b} {
+		if _, err := inc(out, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, ep := range []string{"moves", "sleeps", "meals"} {
+		if err := d.srv.Touch(0, ep, 2, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total, err := inc(a, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := inc(b, total/2)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped at %d of %d: %v", total/2, total, err)
+	}
+	second, err := inc(b, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("incremental: %d + %d requests, uninterrupted %d", first, second, total)
+	if second >= total {
+		t.Errorf("the resumed incremental run asked %d requests, as many as a whole one (%d)", second, total)
+	}
+	sameCSV(t, csvFiles(t, a), b)
+}
+
+// TestResumeOtherUser: a partial run of one user is not continued with
+// another user's login: the run says so and starts afresh.
+func TestResumeOtherUser(t *testing.T) {
+	d := newCountingDemo(t, upserver.Config{Seed: 5, Days: 60, Users: 2})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	total, err := d.run(t, filepath.Join(dir, "clean0"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.run(t, out, total/2); !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	if d.access, _, err = d.srv.IssueToken(1, allReadScopes); err != nil {
+		t.Fatal(err)
+	}
+	clean1 := filepath.Join(dir, "clean1")
+	if _, err := d.run(t, clean1, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := d.run(t, out, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < total {
+		t.Errorf("%d requests: less than a whole run (%d), so not afresh", n, total)
+	}
+	sameCSV(t, csvFiles(t, clean1), out)
+}
+
+// cancelOnDone cancels the run when an endpoint is done.
+type cancelOnDone struct {
+	nopObserver
+	endpoint string
+	cancel   func()
+}
+
+func (c cancelOnDone) Done(ep string, _ int, _ error) {
+	if ep == c.endpoint {
+		c.cancel()
+	}
+}
+
+// TestResumeMoodNotDoneWithoutItsDays: mood without --since asks about the
+// days moves and sleeps know; when they failed (--keep-going), mood is not
+// recorded as done, so a resumed run asks about the days it missed.
+func TestResumeMoodNotDoneWithoutItsDays(t *testing.T) {
+	d := newDemo(t, upserver.Config{Seed: 5, Days: 30}, allReadScopes)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/moves") || strings.HasSuffix(r.URL.Path, "/sleeps") {
+			http.Error(w, "no", http.StatusBadRequest)
+			return
+		}
+		d.srv.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	d.info = d.srv.Info(hs.URL)
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := d.config(t, out, []string{"moves", "sleeps", "mood"}, false)
+	cfg.KeepGoing = true
+	cfg.Observer = cancelOnDone{endpoint: "mood", cancel: cancel}
+	if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(partialDir(out), "mood.journal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.HasPrefix(b, []byte(recDone)) || bytes.Contains(b, []byte("\n"+recDone+"\t")) {
+		t.Errorf("mood was recorded as done without the days of moves and sleeps:\n%s", b)
+	}
+}

@@ -131,6 +131,9 @@ func (r *run) tickGroup(ctx context.Context, parentEp, ep fetch.Endpoint, xid st
 	n := 0
 	path := parentEp.TicksPath + "/" + url.PathEscape(xid) + "/ticks"
 	err := r.cfg.Client.Pages(ctx, ep.Name, path, url.Values{"limit": {strconv.Itoa(tickPageSize)}}, func(p fetch.Page) error {
+		if err := r.partial.setUser(p.UserXID); err != nil {
+			return err
+		}
 		for _, t := range p.Items {
 			t, err := fetch.Compact(t)
 			if err != nil {
