@@ -36,8 +36,8 @@ type Options struct {
 	// Retries is how many times a failed idempotent GET is tried again.
 	// Default 5; negative means none.
 	Retries int
-	// MaxWait caps one wait between tries, including a server's Retry-After.
-	// Default 60s.
+	// MaxWait caps one wait between tries, including a server's Retry-After
+	// when the try counts as a retry (a 503, a second 429). Default 60s.
 	MaxWait time.Duration
 	// MaxPages stops a collection that pages on past this many pages.
 	// Default 1,000,000.
@@ -50,13 +50,23 @@ type Options struct {
 	// OnRetry, when set, is told of every retry (for progress displays),
 	// instead of the Logger.
 	OnRetry func(endpoint string, err error, wait time.Duration)
+	// MaxQuotaWait caps one wait for the API's quota to come back (a spent
+	// quota's reset, a 429's Retry-After): a longer one fails the request
+	// at once with a *QuotaWaitError, and so does one that would end after
+	// the context's deadline. Default 1h.
+	MaxQuotaWait time.Duration
+	// OnQuotaWait, when set, is told when requests of an endpoint start to
+	// wait for the quota, and until when (for progress displays), instead
+	// of the Logger. It must not block.
+	OnQuotaWait func(endpoint string, until time.Time)
 }
 
 // Stats count what a Client did. Safe for concurrent use.
 type Stats struct {
-	Requests atomic.Int64 // HTTP requests sent, retries included
-	Retries  atomic.Int64
-	Bytes    atomic.Int64 // response body bytes read
+	Requests    atomic.Int64 // HTTP requests sent, retries included
+	Retries     atomic.Int64
+	Bytes       atomic.Int64 // response body bytes read
+	RateLimited atomic.Int64 // 429 answers
 }
 
 // Client reads the API. It is safe for concurrent use.
@@ -64,6 +74,7 @@ type Client struct {
 	http     *http.Client
 	base     *url.URL
 	limiter  *rate.Limiter
+	pacer    *pacer
 	inflight chan struct{}
 	opts     Options
 	log      *slog.Logger
@@ -99,11 +110,22 @@ func NewClient(o Options) (*Client, error) {
 	if o.MaxBody <= 0 {
 		o.MaxBody = 256 << 20
 	}
+	if o.MaxQuotaWait <= 0 {
+		o.MaxQuotaWait = time.Hour
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{http: o.HTTPClient, base: base, opts: o, log: o.Logger,
 		inflight: make(chan struct{}, o.Concurrency)}
+	onWait := o.OnQuotaWait
+	if onWait == nil {
+		onWait = func(endpoint string, until time.Time) {
+			c.log.Info("waiting for the API quota", "endpoint", endpoint,
+				"until", until.Format(time.RFC3339), "wait", time.Until(until).Round(time.Second).String())
+		}
+	}
+	c.pacer = newPacer(o.MaxQuotaWait, onWait)
 	if o.Rate > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.Rate), max(1, int(o.Rate)))
 	}
@@ -163,10 +185,22 @@ type envelope struct {
 // user xid the server reported.
 func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.RawMessage, string, error) {
 	var last error
+	// A 429 that says when the quota comes back is waited out without
+	// counting as a retry, once per request: if the server refuses again
+	// after the wait it named, its word counts no more than any 429.
+	quotaWaited := false
 	op := func() (*envelope, error) {
-		env, err := c.try(ctx, u)
+		env, err := c.try(ctx, endpoint, u)
+		var qe *quotaError
+		if errors.As(err, &qe) && !quotaWaited && ctx.Err() == nil {
+			quotaWaited = true
+			env, err = c.try(ctx, endpoint, u) // the pacer waits until qe.until
+		}
 		if err == nil {
 			return env, nil
+		}
+		if errors.As(err, &qe) {
+			err = &retryAfterError{err: qe.err, wait: min(max(0, time.Until(qe.until)), c.opts.MaxWait)}
 		}
 		if ctx.Err() != nil {
 			return nil, backoff.Permanent(ctx.Err())
@@ -210,8 +244,9 @@ func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.Raw
 	return env.Data, env.Meta.UserXID, nil
 }
 
-// try sends the request once.
-func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
+// try sends the request once, when the --rate limit, the concurrency
+// bound and the API's quota allow.
+func (c *Client) try(ctx context.Context, endpoint string, u *url.URL) (*envelope, error) {
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return nil, err
@@ -223,6 +258,11 @@ func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
 		return nil, ctx.Err()
 	}
 	defer func() { <-c.inflight }()
+	if err := c.pacer.acquire(ctx, endpoint); err != nil {
+		return nil, err
+	}
+	status, quota := 0, Quota{Limit: -1, Remaining: -1}
+	defer func() { c.pacer.done(status, quota) }()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -240,6 +280,13 @@ func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
 		}
 		return nil, &transportError{err}
 	}
+	status, quota = resp.StatusCode, parseQuota(resp.Header, time.Now())
+	if status == http.StatusTooManyRequests {
+		c.Stats.RateLimited.Add(1)
+		if quota.Remaining < 0 && !quota.Reset.IsZero() {
+			quota.Remaining = 0 // a 429 with a reset says the quota is spent until then
+		}
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
 	resp.Body.Close()
 	c.Stats.Bytes.Add(int64(len(body)))
@@ -252,6 +299,9 @@ func (c *Client) try(ctx context.Context, u *url.URL) (*envelope, error) {
 	}
 	if resp.StatusCode != http.StatusOK {
 		ae := apiError(resp.StatusCode, body)
+		if until, ok := quota.comeBack(); ok && resp.StatusCode == http.StatusTooManyRequests {
+			return nil, &quotaError{err: ae, until: until}
+		}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 			if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 				return nil, &retryAfterError{err: ae, wait: min(d, c.opts.MaxWait)}
@@ -337,6 +387,15 @@ type transportError struct{ err error }
 
 func (e *transportError) Error() string { return e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
+
+// quotaError is a 429 that says when the quota comes back.
+type quotaError struct {
+	err   *APIError
+	until time.Time
+}
+
+func (e *quotaError) Error() string { return e.err.Error() }
+func (e *quotaError) Unwrap() error { return e.err }
 
 // retryAfterError carries the server's Retry-After into the backoff, and
 // keeps the HTTP error to report if retries run out.

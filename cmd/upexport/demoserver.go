@@ -38,6 +38,8 @@ func demoServerCommand() *cli.Command {
 			&cli.IntFlag{Name: "fault-500", Usage: "every Nth API request answers 500 (0 = off)", EnvVars: []string{"UPEXPORT_DEMO_FAULT_500"}},
 			&cli.IntFlag{Name: "fault-drop", Usage: "every Nth API request is cut mid-body (0 = off)", EnvVars: []string{"UPEXPORT_DEMO_FAULT_DROP"}},
 			&cli.DurationFlag{Name: "fault-slow", Usage: "latency added to every API request", EnvVars: []string{"UPEXPORT_DEMO_FAULT_SLOW"}},
+			&cli.StringFlag{Name: "quota", Usage: "allow each user this many API requests per fixed window, e.g. 150/1h (Fitbit's) or 300/10s, with Fitbit-Rate-Limit-* headers and a 429 when spent",
+				EnvVars: []string{"UPEXPORT_DEMO_QUOTA"}, Action: quotaFlag("quota")},
 			&cli.StringFlag{Name: "client-id", Value: upserver.DefaultClientID, Usage: "OAuth client id", EnvVars: []string{"UPEXPORT_DEMO_CLIENT_ID"}},
 			&cli.StringFlag{Name: "client-secret", Value: upserver.DefaultClientSecret, Usage: "OAuth client secret", EnvVars: []string{"UPEXPORT_DEMO_CLIENT_SECRET"}},
 			&cli.BoolFlag{Name: "verbose", Usage: "log requests that fail to stderr", EnvVars: []string{"UPEXPORT_DEMO_VERBOSE"}},
@@ -64,6 +66,13 @@ func runDemoServer(c *cli.Context) error {
 			EveryDrop: c.Int("fault-drop"),
 			Slow:      c.Duration("fault-slow"),
 		},
+	}
+	if v := c.String("quota"); v != "" {
+		q, err := upserver.ParseQuota(v)
+		if err != nil {
+			return usageErrorf("--quota: %w", err)
+		}
+		cfg.Quota = q
 	}
 	if cfg.Days < 1 || cfg.Users < 1 || cfg.AccessTTL <= 0 {
 		return usageErrorf("--days, --users and --access-ttl must be positive")

@@ -78,7 +78,15 @@ func exportCommand() *cli.Command {
 				return nil
 			}},
 		&cli.IntFlag{Name: "retries", Value: 5, EnvVars: []string{"UPEXPORT_RETRIES"}, Category: catFetch,
-			Usage: "tries again after 429, 5xx and cut connections, with backoff; 0 for none", Action: atLeast("retries", 0)},
+			Usage: "tries again after 429, 5xx and cut connections, with backoff; 0 for none (a 429 that says when to come back is waited out, not counted)", Action: atLeast("retries", 0)},
+		&cli.DurationFlag{Name: "max-quota-wait", Value: time.Hour, EnvVars: []string{"UPEXPORT_MAX_QUOTA_WAIT"}, Category: catFetch,
+			Usage: "longest wait for the API's request quota to come back; a longer one fails the endpoint",
+			Action: func(_ *cli.Context, v time.Duration) error {
+				if v <= 0 {
+					return usageErrorf("invalid --max-quota-wait %v: must be positive", v)
+				}
+				return nil
+			}},
 		&cli.IntFlag{Name: "page-size", Value: 100, EnvVars: []string{"UPEXPORT_PAGE_SIZE"}, Category: catFetch,
 			Usage: "items asked for per page (limit=)", Action: atLeast("page-size", 1)},
 		&cli.IntFlag{Name: "max-pages", Value: 1_000_000, EnvVars: []string{"UPEXPORT_MAX_PAGES"}, Category: catFetch,
@@ -87,6 +95,8 @@ func exportCommand() *cli.Command {
 			Usage: "export from the built-in demo server, started on a free loopback port: no account and no network needed"},
 		&cli.IntFlag{Name: "demo-days", Value: 90, EnvVars: []string{"UPEXPORT_DEMO_DAYS"}, Category: catDemo, Usage: "days of history the demo server makes up", Action: atLeast("demo-days", 1)},
 		&cli.Int64Flag{Name: "demo-seed", Value: 1, EnvVars: []string{"UPEXPORT_DEMO_SEED"}, Category: catDemo, Usage: "seed of the demo data"},
+		&cli.StringFlag{Name: "demo-quota", EnvVars: []string{"UPEXPORT_DEMO_QUOTA"}, Category: catDemo,
+			Usage: "the demo server allows this many requests per window, e.g. 150/1h (Fitbit's) or 300/10s", Action: quotaFlag("demo-quota")},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"UPEXPORT_QUIET"}, Category: catLog, Usage: "print only warnings and errors"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: []string{"UPEXPORT_VERBOSE"}, Category: catLog, Usage: "log every request and retry (never a token)"},
 		&cli.StringFlag{Name: "log-format", Value: "auto", EnvVars: []string{"UPEXPORT_LOG_FORMAT"}, Category: catLog,
@@ -212,14 +222,16 @@ func runExport(c *cli.Context) error {
 		}
 		cfg.Endpoints = allowed(cfg.Endpoints, granted, progress, log)
 		cfg.Client, err = fetch.NewClient(fetch.Options{
-			HTTPClient:  hc,
-			APIURL:      p.APIURL,
-			Concurrency: c.Int("concurrency"),
-			Rate:        c.Float64("rate"),
-			Retries:     retriesFlag(c),
-			MaxPages:    c.Int("max-pages"),
-			Logger:      log,
-			OnRetry:     progress.Retry,
+			HTTPClient:   hc,
+			APIURL:       p.APIURL,
+			Concurrency:  c.Int("concurrency"),
+			Rate:         c.Float64("rate"),
+			Retries:      retriesFlag(c),
+			MaxPages:     c.Int("max-pages"),
+			Logger:       log,
+			OnRetry:      progress.Retry,
+			MaxQuotaWait: c.Duration("max-quota-wait"),
+			OnQuotaWait:  progress.QuotaWait,
 		})
 		if err != nil {
 			return usageError{err}
@@ -263,7 +275,13 @@ func runExport(c *cli.Context) error {
 // token lives in memory only.
 func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Session, err error) {
 	ctx := c.Context
-	srv, err := upserver.New(upserver.Config{Seed: c.Int64("demo-seed"), Days: c.Int("demo-days"), AutoApprove: true})
+	cfg := upserver.Config{Seed: c.Int64("demo-seed"), Days: c.Int("demo-days"), AutoApprove: true}
+	if v := c.String("demo-quota"); v != "" {
+		if cfg.Quota, err = upserver.ParseQuota(v); err != nil {
+			return nil, nil, usageErrorf("--demo-quota: %w", err)
+		}
+	}
+	srv, err := upserver.New(cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("demo server: %w", err)
 	}
@@ -415,6 +433,16 @@ func dateFlag(c *cli.Context, name string) (time.Time, error) {
 		return time.Time{}, usageErrorf("invalid --%s %q: want a date like 2015-01-31", name, v)
 	}
 	return t, nil
+}
+
+// quotaFlag checks a requests/window flag such as 150/1h.
+func quotaFlag(name string) func(*cli.Context, string) error {
+	return func(_ *cli.Context, v string) error {
+		if _, err := upserver.ParseQuota(v); err != nil {
+			return usageErrorf("invalid --%s: %w", name, err)
+		}
+		return nil
+	}
 }
 
 func oneOf(name string, allowed ...string) func(*cli.Context, string) error {

@@ -20,6 +20,7 @@ type endpointCount struct {
 	started, ended        time.Time
 	state                 endpointState
 	lastRetry             string
+	quotaUntil            time.Time // waiting for the API quota until then
 }
 
 type endpointState int
@@ -80,7 +81,7 @@ func (c *counts) setPhase(name string) {
 func (c *counts) start(ep string) { c.update(ep, func(*endpointCount) {}) }
 
 func (c *counts) page(ep string, items int) {
-	c.update(ep, func(e *endpointCount) { e.pages++; e.items += items; e.lastRetry = "" })
+	c.update(ep, func(e *endpointCount) { e.pages++; e.items += items; e.lastRetry = ""; e.quotaUntil = time.Time{} })
 }
 
 func (c *counts) fanout(ep string, done, total int) {
@@ -92,6 +93,25 @@ func (c *counts) retry(ep string, err error, wait time.Duration) endpointCount {
 		e.retries++
 		e.lastRetry = fmt.Sprintf("retrying in %s: %v", termui.Duration(wait), err)
 	})
+}
+
+func (c *counts) quotaWait(ep string, until time.Time) {
+	c.update(ep, func(e *endpointCount) { e.quotaUntil = until })
+}
+
+// quotaNote is "waiting for the API quota until 14:00 (47 min)": the clock
+// time in whole minutes for long waits, with seconds for short ones, and
+// the weekday when it is not today.
+func quotaNote(until, now time.Time) string {
+	layout := "15:04"
+	if until.Sub(now) < 10*time.Minute {
+		layout = "15:04:05"
+	}
+	u, n := until.Local(), now.Local()
+	if u.YearDay() != n.YearDay() || u.Year() != n.Year() {
+		layout = "Mon " + layout
+	}
+	return fmt.Sprintf("waiting for the API quota until %s (%s)", u.Format(layout), termui.Duration(until.Sub(now)))
 }
 
 func (c *counts) skip(ep string) endpointCount {
@@ -122,6 +142,7 @@ func (c *counts) cancel(ep string) {
 type liveProgress struct {
 	counts
 	live  *termui.Live
+	log   *slog.Logger // writes into live: buffered, it never blocks
 	color bool
 }
 
@@ -146,7 +167,9 @@ func (p *liveProgress) render(frame int) []string {
 		switch e.state {
 		case running:
 			mark, text = spinner[frame%len(spinner)], e.String()
-			if e.lastRetry != "" {
+			if now := time.Now(); e.quotaUntil.After(now) {
+				text += ", " + quotaNote(e.quotaUntil, now)
+			} else if e.lastRetry != "" {
 				text += " (" + e.lastRetry + ")"
 			}
 		case finished:
@@ -188,6 +211,15 @@ func (p *liveProgress) Done(ep string, n int, err error) {
 }
 func (p *liveProgress) Cancelled(ep string)                            { p.cancel(ep); p.live.Kick() }
 func (p *liveProgress) Retry(ep string, err error, wait time.Duration) { p.retry(ep, err, wait) }
+
+// QuotaWait shows the wait on the endpoint's line and logs it above.
+func (p *liveProgress) QuotaWait(ep string, until time.Time) {
+	p.quotaWait(ep, until)
+	if p.log != nil {
+		p.log.Info(quotaNote(until, time.Now()), "endpoint", ep)
+	}
+	p.live.Kick()
+}
 
 // Close draws the last frame and leaves it on screen.
 func (p *liveProgress) Close() {
@@ -269,6 +301,13 @@ func (l *lineProgress) Retry(ep string, err error, wait time.Duration) {
 	l.log.Info("retry", "endpoint", ep, "error", err.Error(), "wait", wait.Round(time.Millisecond).String())
 }
 
+// QuotaWait logs the wait; the fetch client tells of it once per endpoint
+// and reset.
+func (l *lineProgress) QuotaWait(ep string, until time.Time) {
+	l.quotaWait(ep, until)
+	l.log.Info(quotaNote(until, time.Now()), "endpoint", ep)
+}
+
 func (l *lineProgress) Skip(ep, reason string) {
 	l.skip(ep)
 	// The engine logs the reason as a warning; here it is one line of progress.
@@ -305,6 +344,7 @@ func (quietProgress) Fanout(string, int, int)            {}
 func (quietProgress) Skip(string, string)                {}
 func (quietProgress) Done(string, int, error)            {}
 func (quietProgress) Retry(string, error, time.Duration) {}
+func (quietProgress) QuotaWait(string, time.Time)        {}
 func (quietProgress) Close()                             {}
 
 func plural(n int, word string) string {

@@ -16,6 +16,7 @@ import (
 type progressDisplay interface {
 	engine.Observer
 	Retry(endpoint string, err error, wait time.Duration)
+	QuotaWait(endpoint string, until time.Time)
 	Close()
 }
 
@@ -82,7 +83,8 @@ func newUI(c *cli.Context) (*slog.Logger, progressDisplay) {
 	}
 	p := &liveProgress{color: tty.color}
 	p.live = termui.NewLive(tty.f, p.render, termui.LiveOptions{Size: tty.getSize})
-	return slog.New(termui.NewHumanHandler(p.live, level, tty.color)), p
+	p.log = slog.New(termui.NewHumanHandler(p.live, level, tty.color))
+	return p.log, p
 }
 
 func plainProgress(c *cli.Context, log *slog.Logger) progressDisplay {

@@ -95,6 +95,12 @@ func (s *Server) apiHandler(name string, need requirement, f apiFunc) http.Handl
 			return
 		}
 		ar := &apiRequest{r: r, user: at.grant.user, xid: s.data.user(at.grant.user).xid, scopes: at.scopes}
+		if s.quota != nil {
+			if ae := s.quota.serve(w, ar.user, s.now()); ae != nil {
+				s.writeAPIError(w, r, ar.xid, ae)
+				return
+			}
+		}
 		if sc := need.missing(at.scopes); sc != "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="UP", error="insufficient_scope", scope="`+sc+`"`)
 			s.writeAPIError(w, r, ar.xid, apiErr(http.StatusForbidden, "authorization_error", "the access token lacks the scope "+sc))

@@ -335,12 +335,20 @@ func TestFaults(t *testing.T) {
 			want := 200
 			if i%3 == 0 {
 				want = 429
-				if resp.Header.Get("Retry-After") != "1" || !bytes.Contains(body, []byte(`"code":429`)) {
+				if resp.Header.Get("Retry-After") != "0" || !bytes.Contains(body, []byte(`"code":429`)) {
 					t.Errorf("429 without Retry-After or envelope: %v %s", resp.Header, body)
 				}
 			}
 			if resp.StatusCode != want {
 				t.Errorf("request %d: %d, want %d", i, resp.StatusCode, want)
+			}
+		}},
+		{"429 with a wait", Faults{Every429: 2, RetryAfter: 1500 * time.Millisecond}, func(t *testing.T, i int, resp *http.Response, body []byte, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := resp.Header.Get("Retry-After"); i%2 == 0 && (resp.StatusCode != 429 || got != "2") {
+				t.Errorf("request %d: %d with Retry-After %q, want 429 with 2 (1.5 s rounded up)", i, resp.StatusCode, got)
 			}
 		}},
 		{"500", Faults{Every500: 2}, func(t *testing.T, i int, resp *http.Response, body []byte, err error) {

@@ -30,8 +30,10 @@ type Faults struct {
 	Every500  int           // every Nth API request answers 500 with the UP error envelope
 	EveryDrop int           // every Nth API request sends headers and half the body, then cuts the connection
 	Slow      time.Duration // latency added to every API request
-	// RetryAfter is the Retry-After value sent with a 429; default 1s. It is
-	// sent in whole seconds (rounded up).
+	// RetryAfter is the Retry-After value sent with a fault's 429, in whole
+	// seconds (rounded up); default 0, "come back at once": a client waits
+	// out what a 429 names, and a fault is there to be survived, not to
+	// slow the run down.
 	RetryAfter time.Duration
 }
 
@@ -56,6 +58,9 @@ type Config struct {
 	// endpoint; default 5s, whole seconds, at least 1s.
 	DeviceInterval time.Duration
 	Faults         Faults
+	// Quota limits each user's API requests per window, with Fitbit-style
+	// quota headers; zero is no limit.
+	Quota Quota
 	// Now is the clock for token, code and device-code expiry and for
 	// meta.time; default time.Now.
 	Now    func() time.Time
@@ -97,6 +102,7 @@ type Server struct {
 	auth   *authStore
 	data   *dataset
 	faults *faultInjector
+	quota  *quotaKeeper // nil without a quota
 
 	apiRequests atomic.Int64
 	countMu     sync.Mutex
@@ -120,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 		faults:      &faultInjector{cfg: cfg.Faults},
 		perEndpoint: make(map[string]int64),
 	}
+	if cfg.Quota.Limit > 0 {
+		s.quota = &quotaKeeper{q: cfg.Quota, windows: map[int]*quotaWindow{}}
+	}
 	s.routes()
 	return s, nil
 }
@@ -136,6 +145,8 @@ func (c *Config) normalize() error {
 		return errors.New("device interval must be positive")
 	case c.Faults.Every429 < 0 || c.Faults.Every500 < 0 || c.Faults.EveryDrop < 0 || c.Faults.Slow < 0 || c.Faults.RetryAfter < 0:
 		return errors.New("fault settings must not be negative")
+	case c.Quota.Limit < 0 || c.Quota.Limit > 0 && c.Quota.Window <= 0:
+		return fmt.Errorf("quota %s: the limit and the window must be positive", c.Quota)
 	}
 	if c.Days == 0 {
 		c.Days = DefaultDays
@@ -157,9 +168,6 @@ func (c *Config) normalize() error {
 	}
 	if c.DeviceInterval < time.Second {
 		c.DeviceInterval = time.Second
-	}
-	if c.Faults.RetryAfter == 0 {
-		c.Faults.RetryAfter = time.Second
 	}
 	if c.Now == nil {
 		c.Now = time.Now
