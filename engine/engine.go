@@ -107,8 +107,14 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 		defer cancel()
 		defer func() {
 			// The deadline, not a failure, stopped the run.
-			if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// So did a quota that comes back only after it.
+			var qe *fetch.QuotaWaitError
+			quota := errors.As(err, &qe) && !qe.Deadline.IsZero()
+			if err != nil && parent.Err() == nil && (quota || errors.Is(ctx.Err(), context.DeadlineExceeded)) {
 				ie := &IncompleteError{Deadline: cfg.Deadline, Total: len(cfg.Endpoints)}
+				if quota {
+					ie.Err = qe
+				}
 				if r != nil && r.partial != nil {
 					ie.Done = int(r.partial.finished.Load())
 				}
@@ -195,13 +201,20 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 // IncompleteError is returned by a run stopped at Config.Deadline.
 type IncompleteError struct {
 	Deadline    time.Time
-	Done, Total int // endpoints fetched whole, of those asked for
+	Done, Total int   // endpoints fetched whole, of those asked for
+	Err         error // why it stopped before the deadline (a quota spent past it), or nil
 }
 
 func (e *IncompleteError) Error() string {
-	return fmt.Sprintf("incomplete: stopped at the deadline (%s) with %d of %d endpoints fetched; what was fetched is kept: run the same command again to continue",
-		e.Deadline.Local().Format(time.DateTime), e.Done, e.Total)
+	why := fmt.Sprintf("stopped at the deadline (%s)", e.Deadline.Local().Format(time.DateTime))
+	if e.Err != nil {
+		why = "stopped before the deadline: " + e.Err.Error() + ","
+	}
+	return fmt.Sprintf("incomplete: %s with %d of %d endpoints fetched; what was fetched is kept: run the same command again to continue",
+		why, e.Done, e.Total)
 }
+
+func (e *IncompleteError) Unwrap() error { return e.Err }
 
 // run is the state of one Run.
 type run struct {

@@ -399,3 +399,21 @@ func TestResumeMoodNotDoneWithoutItsDays(t *testing.T) {
 		t.Errorf("mood was recorded as done without the days of moves and sleeps:\n%s", b)
 	}
 }
+
+// TestDeadlineBeforeQuota: when the API quota is spent until after the
+// deadline, the run stops at once as incomplete instead of failing.
+func TestDeadlineBeforeQuota(t *testing.T) {
+	d := newDemo(t, upserver.Config{Seed: 5, Days: 30, Quota: upserver.Quota{Limit: 40, Window: time.Hour}}, allReadScopes)
+	cfg := d.config(t, filepath.Join(t.TempDir(), "out"), nil, true)
+	cfg.Deadline = time.Now().Add(time.Minute)
+	start := time.Now()
+	_, err := Run(context.Background(), cfg)
+	var ie *IncompleteError
+	if !errors.As(err, &ie) || ie.Err == nil {
+		t.Fatalf("err %v, want an IncompleteError for the quota", err)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("took %v: it waited for the quota", took)
+	}
+	t.Log(err)
+}
