@@ -191,25 +191,43 @@ func (r *run) readPerDate(ctx context.Context, ep fetch.Endpoint) ([]item, strin
 	g.SetLimit(r.cfg.Client.Concurrency())
 	for i, d := range dates {
 		g.Go(func() error {
+			var raws []json.RawMessage
+			if b, ok := r.partial.get(ep.Name, recDay, d); ok && json.Unmarshal(b, &raws) == nil {
+				items, err := r.newItems(ep, i+1, raws)
+				found[i] = items
+				return err
+			}
 			data, x, err := r.cfg.Client.Get(gctx, ep.Name, ep.Path, url.Values{"date": {d}})
+			if e := r.partial.setUser(x); e != nil {
+				return e
+			}
 			var ae *fetch.APIError
 			if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
-				return nil // nothing logged that day
+				return r.partial.put(ep.Name, recDay, d, []byte("[]")) // nothing logged that day
 			}
 			if err != nil {
 				return err
 			}
 			// One object per day is what the SDKs read; a list or a
 			// collection of that day's items is taken as well.
-			raws, err := fetch.OpenItems(data)
+			raws, err = fetch.OpenItems(data)
 			if err != nil {
 				return &fetch.PageError{Endpoint: ep.Name, Page: i + 1, URL: ep.Path + "?date=" + d, Err: err}
 			}
-			if len(raws) == 0 {
-				return nil
-			}
 			items, err := r.newItems(ep, i+1, raws)
 			if err != nil {
+				return err
+			}
+			// The items as they are: json.Marshal would escape < and >.
+			day := []byte{'['}
+			for k, it := range items {
+				if k > 0 {
+					day = append(day, ',')
+				}
+				day = append(day, it.raw...)
+			}
+			err = r.partial.put(ep.Name, recDay, d, append(day, ']'))
+			if err != nil || len(items) == 0 {
 				return err
 			}
 			if i == 0 {

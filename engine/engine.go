@@ -44,6 +44,13 @@ type Config struct {
 	// archive from the export in Out, when there is one of the same API,
 	// user and range. The Result then lists the failures (Failed).
 	KeepGoing bool
+	// Deadline, when set, stops the run at that time: what it fetched is
+	// kept for the next run, nothing is written, and Run returns an
+	// *IncompleteError.
+	Deadline time.Time
+	// Restart discards the partial run a killed or failed run left for
+	// this output directory instead of continuing it.
+	Restart bool
 	// PageSize is the limit= sent to collections; 0 means 100.
 	PageSize int
 	Export   export.Options
@@ -91,7 +98,30 @@ type Result struct {
 
 // Run performs the export. On error the previous contents of Out are left
 // untouched.
-func Run(ctx context.Context, cfg Config) (*Result, error) {
+func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
+	var r *run
+	if !cfg.Deadline.IsZero() {
+		parent := ctx
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, cfg.Deadline)
+		defer cancel()
+		defer func() {
+			// The deadline, not a failure, stopped the run.
+			// So did a quota that comes back only after it.
+			var qe *fetch.QuotaWaitError
+			quota := errors.As(err, &qe) && !qe.Deadline.IsZero()
+			if err != nil && parent.Err() == nil && (quota || errors.Is(ctx.Err(), context.DeadlineExceeded)) {
+				ie := &IncompleteError{Deadline: cfg.Deadline, Total: len(cfg.Endpoints)}
+				if quota {
+					ie.Err = qe
+				}
+				if r != nil && r.partial != nil {
+					ie.Done = int(r.partial.finished.Load())
+				}
+				err = ie
+			}
+		}()
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -119,7 +149,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}()
 
-	r := &run{cfg: cfg, out: out, raw: filepath.Join(out.tmp, rawDir)}
+	r = &run{cfg: cfg, out: out, raw: filepath.Join(out.tmp, rawDir)}
 	if err := os.Mkdir(r.raw, 0o755); err != nil {
 		return nil, err
 	}
@@ -127,8 +157,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if err := r.copyArchive(filepath.Join(cfg.FromRaw, rawDir)); err != nil {
 			return nil, err
 		}
-	} else if err := r.fetchAll(ctx); err != nil {
-		return nil, err
+	} else {
+		if r.partial, err = r.openPartial(ctx); err != nil {
+			return nil, err
+		}
+		defer r.partial.close()
+		if err := r.fetchAll(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -155,9 +191,30 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.KeptAside = aside
+	if err := r.partial.remove(); err != nil {
+		r.cfg.Logger.Warn("could not remove the finished partial run", "err", err)
+	}
 	res.Elapsed = cfg.Now().Sub(start)
 	return res, nil
 }
+
+// IncompleteError is returned by a run stopped at Config.Deadline.
+type IncompleteError struct {
+	Deadline    time.Time
+	Done, Total int   // endpoints fetched whole, of those asked for
+	Err         error // why it stopped before the deadline (a quota spent past it), or nil
+}
+
+func (e *IncompleteError) Error() string {
+	why := fmt.Sprintf("stopped at the deadline (%s)", e.Deadline.Local().Format(time.DateTime))
+	if e.Err != nil {
+		why = "stopped before the deadline: " + e.Err.Error() + ","
+	}
+	return fmt.Sprintf("incomplete: %s with %d of %d endpoints fetched; what was fetched is kept: run the same command again to continue",
+		why, e.Done, e.Total)
+}
+
+func (e *IncompleteError) Unwrap() error { return e.Err }
 
 // run is the state of one Run.
 type run struct {
@@ -168,6 +225,7 @@ type run struct {
 	state    *state
 	prev     *state // the archive state of the export being updated (incremental)
 	prevDir  string
+	partial  *partial   // what this and earlier tries of the run fetched; nil with FromRaw
 	mu       sync.Mutex // guards warnings and activeDays
 	warnings []string
 	failed   map[string]string // endpoints that failed (KeepGoing), with why
@@ -177,6 +235,9 @@ type run struct {
 	// --since is given. Ready when activeDaysReady is closed.
 	activeDays      []string
 	activeDaysReady chan struct{}
+	// activeDaysPartial is set when moves or sleeps failed: activeDays
+	// then lack their days. Guarded by mu.
+	activeDaysPartial bool
 }
 
 func (r *run) warn(format string, a ...any) {

@@ -85,6 +85,11 @@ func (r *run) fetchAll(ctx context.Context) error {
 				defer days.Done()
 			}
 			res, err := r.fetchEndpoint(gctx, ep, ticks)
+			if err != nil && tellsDays {
+				r.mu.Lock()
+				r.activeDaysPartial = true
+				r.mu.Unlock()
+			}
 			if err != nil {
 				if !cfg.KeepGoing || ctx.Err() != nil {
 					return err
@@ -118,6 +123,10 @@ func (r *run) fetchAll(ctx context.Context) error {
 			r.state.UserXID = res.userXID
 		}
 		if res.userXID != "" && res.userXID != r.state.UserXID {
+			if r.partial != nil && r.partial.resumed {
+				return fmt.Errorf("the partial run in %s is of another user than this login (%s and %s): run again with --restart",
+					r.partial.dir, r.state.UserXID, res.userXID)
+			}
 			return fmt.Errorf("the server answered for two users (%s and %s) in one run", r.state.UserXID, res.userXID)
 		}
 	}
@@ -180,51 +189,102 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 	obs := r.cfg.Observer
 	obs.Start(ep.Name)
 	res := endpointResult{states: map[string]endpointState{}}
-	items, xid, err := r.read(ctx, ep)
-	if fetch.IsForbidden(err) {
-		reason := fmt.Sprintf("skipped %s: the login does not allow it (needs scope %v): %v", ep.Name, ep.Scopes, errors.Unwrap(err))
-		r.warn("%s", reason)
-		obs.Skip(ep.Name, reason)
-		res.states[ep.Name] = endpointState{Skipped: reason, FetchedAt: r.cfg.Now()}
-		return res, nil
-	}
-	if err != nil {
-		r.ended(ep.Name, 0, err)
-		return res, err
-	}
-	res.userXID = xid
-	merged, changed, err := r.merge(ep, items)
-	if err != nil {
-		r.ended(ep.Name, 0, err)
-		return res, err
-	}
-	if ep.DetailPath != "" {
-		if err := r.details(ctx, ep, merged, changed); err != nil {
+	var merged []item
+	var changed map[string]bool
+	if info, ok := r.partial.done(ep.Name); ok {
+		// Finished by an earlier try of this run.
+		if err := r.partial.restore(r.raw, ep.Name); err != nil {
+			return res, err
+		}
+		res.userXID, res.dates, res.states[ep.Name] = info.UserXID, info.Dates, info.State
+		obs.Done(ep.Name, info.State.Items, nil)
+		if ticks == nil {
+			return res, nil
+		}
+		if tinfo, ok := r.partial.done(ticks.Name); ok {
+			obs.Start(ticks.Name)
+			if err := r.partial.restore(r.raw, ticks.Name); err != nil {
+				return res, err
+			}
+			res.states[ticks.Name] = tinfo.State
+			obs.Done(ticks.Name, tinfo.State.Items, nil)
+			return res, nil
+		}
+		var err error
+		if merged, err = readItems(archive.Path(r.raw, ep.Name)); err != nil {
+			return res, err
+		}
+		changed = map[string]bool{}
+		for _, x := range info.Changed {
+			changed[x] = true
+		}
+	} else {
+		items, xid, err := r.read(ctx, ep)
+		if fetch.IsForbidden(err) {
+			reason := fmt.Sprintf("skipped %s: the login does not allow it (needs scope %v): %v", ep.Name, ep.Scopes, errors.Unwrap(err))
+			r.warn("%s", reason)
+			obs.Skip(ep.Name, reason)
+			res.states[ep.Name] = endpointState{Skipped: reason, FetchedAt: r.cfg.Now()}
+			return res, nil
+		}
+		if err != nil {
 			r.ended(ep.Name, 0, err)
 			return res, err
 		}
-	}
-	if err := r.writeItems(ep.Name, merged); err != nil {
-		return res, err
-	}
-	st := endpointState{Items: len(merged), FetchedAt: r.cfg.Now()}
-	for _, it := range merged {
-		st.HighWater = max(st.HighWater, it.updated)
-		if it.date > 0 {
-			res.dates = append(res.dates, strconv.FormatInt(it.date, 10))
+		res.userXID = xid
+		if err := r.partial.setUser(xid); err != nil {
+			r.ended(ep.Name, 0, err)
+			return res, err
 		}
-		if it.updated == 0 {
-			st.LastCreated = max(st.LastCreated, it.time)
+		merged, changed, err = r.merge(ep, items)
+		if err != nil {
+			r.ended(ep.Name, 0, err)
+			return res, err
 		}
-		switch ep.Kind {
-		case fetch.PerDate:
-			st.LastDate = max(st.LastDate, int(it.date))
-		case fetch.Trends:
-			st.LastDate = max(st.LastDate, int(it.time))
+		if ep.DetailPath != "" {
+			if err := r.details(ctx, ep, merged, changed); err != nil {
+				r.ended(ep.Name, 0, err)
+				return res, err
+			}
 		}
+		if err := r.writeItems(ep.Name, merged); err != nil {
+			return res, err
+		}
+		st := endpointState{Items: len(merged), FetchedAt: r.cfg.Now()}
+		for _, it := range merged {
+			st.HighWater = max(st.HighWater, it.updated)
+			if it.date > 0 {
+				res.dates = append(res.dates, strconv.FormatInt(it.date, 10))
+			}
+			if it.updated == 0 {
+				st.LastCreated = max(st.LastCreated, it.time)
+			}
+			switch ep.Kind {
+			case fetch.PerDate:
+				st.LastDate = max(st.LastDate, int(it.date))
+			case fetch.Trends:
+				st.LastDate = max(st.LastDate, int(it.time))
+			}
+		}
+		res.states[ep.Name] = st
+		info := doneInfo{UserXID: xid, State: st, Dates: res.dates}
+		if ep.Kind == fetch.PerDate && r.cfg.Since.IsZero() && r.activeDaysWerePartial() {
+			// Asked about the days of what moves and sleeps fetched before
+			// one of them failed: not all of its days, so not done.
+			obs.Done(ep.Name, len(merged), nil)
+			return res, nil
+		}
+		if ticks != nil {
+			for x := range changed {
+				info.Changed = append(info.Changed, x)
+			}
+			slices.Sort(info.Changed)
+		}
+		if err := r.partial.finish(r.raw, ep.Name, info); err != nil {
+			return res, err
+		}
+		obs.Done(ep.Name, len(merged), nil)
 	}
-	res.states[ep.Name] = st
-	obs.Done(ep.Name, len(merged), nil)
 	if ticks != nil {
 		obs.Start(ticks.Name)
 		n, err := r.fetchTicks(ctx, ep, *ticks, merged, changed)
@@ -232,18 +292,51 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 		if err != nil {
 			return res, err
 		}
-		res.states[ticks.Name] = endpointState{Items: n, FetchedAt: r.cfg.Now()}
+		st := endpointState{Items: n, FetchedAt: r.cfg.Now()}
+		res.states[ticks.Name] = st
+		if err := r.partial.finish(r.raw, ticks.Name, doneInfo{State: st}); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }
+
+// activeDaysWerePartial tells whether moves or sleeps failed, so that the
+// active days lack theirs. Call it after activeDaysReady is closed.
+func (r *run) activeDaysWerePartial() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.activeDaysPartial
+}
+
+// readItems reads the items of an archive file.
+func readItems(path string) ([]item, error) {
+	var items []item
+	err := archive.Each(path, func(line []byte) error {
+		it, err := parseItem(bytes.Clone(line))
+		items = append(items, it)
+		return err
+	})
+	return items, err
+}
+
+// unitKey names a fan-out unit of an item in the journal: a changed item
+// is a new unit.
+func unitKey(it item) string { return it.xid + "@" + strconv.FormatInt(it.updated, 10) }
 
 // ended tells the observer that fetching endpoint is over. An endpoint
 // stopped only because another one failed (the run's context is still
 // live, the errgroup's is not) did not fail itself: it is reported to an
 // observer that implements CancelObserver, and logged, as cancelled.
 func (r *run) ended(endpoint string, items int, err error) {
-	if err != nil && errors.Is(err, context.Canceled) && r.ctx != nil && r.ctx.Err() == nil {
-		r.cfg.Logger.Info("cancelled", "endpoint", endpoint, "reason", "another endpoint failed")
+	// Likewise an endpoint stopped by the run's deadline.
+	byDeadline := errors.Is(err, context.DeadlineExceeded) && r.ctx != nil && errors.Is(r.ctx.Err(), context.DeadlineExceeded)
+	if err != nil && (byDeadline || errors.Is(err, context.Canceled) && r.ctx != nil && r.ctx.Err() == nil) {
+		reason := "another endpoint failed"
+		if byDeadline {
+			reason = "the deadline"
+		}
+		r.cfg.Logger.Info("cancelled", "endpoint", endpoint, "reason", reason)
 		if c, ok := r.cfg.Observer.(CancelObserver); ok {
 			c.Cancelled(endpoint)
 		}
@@ -474,11 +567,22 @@ func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, chan
 		g.Go(func() error {
 			defer func() { r.cfg.Observer.Fanout(ep.Name, int(done.Add(1)), total) }()
 			path := ep.DetailPath + "/" + url.PathEscape(items[i].xid)
-			data, _, err := r.cfg.Client.Get(gctx, ep.Name, path, nil)
-			if err != nil {
-				return err
+			key := unitKey(items[i])
+			data, ok := r.partial.get(ep.Name, recDetail, key)
+			if !ok {
+				var err error
+				var xid string
+				if data, xid, err = r.cfg.Client.Get(gctx, ep.Name, path, nil); err != nil {
+					return err
+				}
+				if err := r.partial.setUser(xid); err != nil {
+					return err
+				}
 			}
 			it, err := r.newItem(ep, 1, data)
+			if err == nil && !ok && it.xid == items[i].xid {
+				err = r.partial.put(ep.Name, recDetail, key, it.raw)
+			}
 			if err != nil {
 				return err
 			}

@@ -67,7 +67,12 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 			}
 			go func() {
 				defer func() { <-slots }()
-				g.line, g.err = r.tickGroup(ctx, parentEp, ep, p.xid)
+				key := unitKey(p)
+				if line, ok := r.partial.get(ep.Name, recTick, key); ok {
+					g.line = line
+				} else if g.line, g.err = r.tickGroup(ctx, parentEp, ep, p.xid); g.err == nil {
+					g.err = r.partial.put(ep.Name, recTick, key, g.line)
+				}
 				close(g.done)
 			}()
 		}
@@ -126,6 +131,9 @@ func (r *run) tickGroup(ctx context.Context, parentEp, ep fetch.Endpoint, xid st
 	n := 0
 	path := parentEp.TicksPath + "/" + url.PathEscape(xid) + "/ticks"
 	err := r.cfg.Client.Pages(ctx, ep.Name, path, url.Values{"limit": {strconv.Itoa(tickPageSize)}}, func(p fetch.Page) error {
+		if err := r.partial.setUser(p.UserXID); err != nil {
+			return err
+		}
 		for _, t := range p.Items {
 			t, err := fetch.Compact(t)
 			if err != nil {

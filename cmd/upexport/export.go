@@ -60,6 +60,10 @@ func exportCommand() *cli.Command {
 			Usage: "re-export the raw archive of an earlier export directory, without fetching"},
 		&cli.BoolFlag{Name: "strict-schema", EnvVars: []string{"UPEXPORT_STRICT_SCHEMA"}, Category: catWhat,
 			Usage: "fail on fields the schema does not declare, instead of exporting them as extra columns, and on text that is not UTF-8, instead of repairing it"},
+		&cli.StringFlag{Name: "deadline", EnvVars: []string{"UPEXPORT_DEADLINE"}, Category: catWhat,
+			Usage: "stop cleanly by this time (a duration such as 5h30m, or an RFC 3339 time), keeping what was fetched for the next run (exit code 5)"},
+		&cli.BoolFlag{Name: "restart", EnvVars: []string{"UPEXPORT_RESTART"}, Category: catWhat,
+			Usage: "discard what an interrupted run of this --out fetched, instead of continuing it"},
 		&cli.BoolFlag{Name: "keep-going", EnvVars: []string{"UPEXPORT_KEEP_GOING"}, Category: catWhat,
 			Usage: "when an endpoint fails, write the others and keep the failed one's tables from the previous export (exit code 4)"},
 		&cli.BoolFlag{Name: "lenient", EnvVars: []string{"UPEXPORT_LENIENT"}, Category: catWhat,
@@ -145,6 +149,13 @@ func runExport(c *cli.Context) error {
 		return usageErrorf("--from-raw re-exports an archive: it cannot be combined with --demo or --incremental")
 	}
 
+	var deadline time.Time
+	if v := c.String("deadline"); v != "" {
+		if deadline, err = parseDeadline(v, time.Now()); err != nil {
+			return usageError{err}
+		}
+	}
+
 	// Before any login or fetch: a refused --out is known now.
 	if err := engine.CheckOut(c.Path("out")); err != nil {
 		return usageError{err}
@@ -162,6 +173,8 @@ func runExport(c *cli.Context) error {
 		Incremental: c.Bool("incremental"),
 		Force:       c.Bool("force"),
 		KeepGoing:   c.Bool("keep-going"),
+		Restart:     c.Bool("restart"),
+		Deadline:    deadline,
 		PageSize:    c.Int("page-size"),
 		Export: export.Options{
 			Format:      export.Format(c.String("format")),
@@ -228,7 +241,11 @@ func runExport(c *cli.Context) error {
 	closeProgress()
 	if err != nil {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-			return cli.Exit("interrupted: the previous export in "+cfg.Out+" is untouched", exitInterrupted)
+			return cli.Exit("interrupted: the previous export in "+cfg.Out+" is untouched; what was fetched is kept, and the same command continues it", exitInterrupted)
+		}
+		var incomplete *engine.IncompleteError
+		if errors.As(err, &incomplete) {
+			return cli.Exit(err.Error(), exitIncomplete)
 		}
 		if errors.Is(err, engine.ErrNotExport) || errors.Is(err, engine.ErrNoArchive) || errors.Is(err, engine.ErrBadOut) {
 			return usageError{err}
@@ -446,4 +463,19 @@ func atLeast(name string, min int) func(*cli.Context, int) error {
 		}
 		return nil
 	}
+}
+
+// parseDeadline reads --deadline: a duration from now, or an RFC 3339 time.
+func parseDeadline(v string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(v); err == nil {
+		if d <= 0 {
+			return time.Time{}, fmt.Errorf("--deadline %s: the duration must be positive", v)
+		}
+		return now.Add(d), nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--deadline %q: neither a duration (5h30m) nor an RFC 3339 time (2026-01-02T15:04:05Z)", v)
+	}
+	return t, nil
 }

@@ -22,6 +22,7 @@ const (
 	exitUsage       = 2
 	exitLoginNeeded = 3
 	exitPartial     = 4
+	exitIncomplete  = 5
 	exitInterrupted = 130
 )
 
@@ -31,6 +32,7 @@ const exitCodesHelp = `EXIT CODES:
    2    bad usage: an unknown command or flag, a bad value, a missing argument
    3    login needed: no terminal to ask on, or the server rejected the token (set UPEXPORT_REFRESH_TOKEN or run 'upexport login')
    4    partial (--keep-going): some endpoints failed; the rest were written, and the manifest says which tables are stale or failed
+   5    incomplete (--deadline): stopped in time, nothing written; run the same command again to continue
    130  interrupted (Ctrl-C, SIGTERM or SIGHUP); the previous export is left as it was`
 
 // defaultMemoryLimit is the Go runtime's soft memory limit unless
