@@ -163,7 +163,7 @@ func TestCheckGitLab(t *testing.T) {
 	}{
 		{"flow mapping with braces", "    key: up-export\n", "    {key: up-export, paths: [up/]\n", "not YAML"},
 		{"no schedule rule", `$CI_PIPELINE_SOURCE == "schedule"`, `$CI_PIPELINE_SOURCE == "push"`, "schedule"},
-		{"no cache", "      - up/\n  before_script", "      - other/\n  before_script", "not cached"},
+		{"no cache", "      - up/\n      - .up.partial/\n", "      - other/\n", "not cached"},
 		{"no hand-over", "variables/UPEXPORT_REFRESH_TOKEN", "variables/SOMETHING", "handed over"},
 		{"no resource group", "  resource_group: up-export\n", "", "overlap"},
 	}
