@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -87,6 +88,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			code = exitFailure
 		}
 	}()
+	if _, ok := stderr.(*os.File); !ok {
+		// Log records and notices come from several goroutines; a file
+		// takes each write whole, a buffer (in tests) needs the lock.
+		stderr = &lockedWriter{w: stderr}
+	}
 	app := newApp(stdin, stdout, stderr)
 	err := app.RunContext(ctx, args)
 	if err == nil {
@@ -155,4 +161,17 @@ func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(f
 func isUsageError(err error) bool {
 	var u usageError
 	return errors.As(err, &u)
+}
+
+// lockedWriter serialises writes to a writer that is not safe for
+// concurrent use.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -77,8 +77,10 @@ func TestKilledRunResumes(t *testing.T) {
 		if writePhase {
 			killAt = 0
 		}
+		// Started under the lock: the handler reads victim.Process.
+		err := cmd.Start()
 		mu.Unlock()
-		if err := cmd.Start(); err != nil {
+		if err != nil {
 			t.Fatal(err)
 		}
 		if writePhase {
@@ -91,7 +93,7 @@ func TestKilledRunResumes(t *testing.T) {
 			}
 			cmd.Process.Kill()
 		}
-		err := cmd.Wait()
+		err = cmd.Wait()
 		mu.Lock()
 		victim = nil
 		mu.Unlock()
