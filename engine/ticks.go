@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
@@ -37,6 +38,11 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 	if err != nil {
 		return 0, err
 	}
+	// Every goroutine started here ends before this returns (the deferred
+	// cancel runs first, then the wait): none may write to the partial
+	// run's journal after the run has ended.
+	var running sync.WaitGroup
+	defer running.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -47,7 +53,9 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 	}
 	window := 2 * r.cfg.Client.Concurrency()
 	queue := make(chan *group, window)
+	running.Add(1)
 	go func() {
+		defer running.Done()
 		defer close(queue)
 		slots := make(chan struct{}, window) // bounds fetches running at once
 		for _, p := range parents {
@@ -65,7 +73,9 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 			case <-ctx.Done():
 				return
 			}
+			running.Add(1)
 			go func() {
+				defer running.Done()
 				defer func() { <-slots }()
 				key := unitKey(p)
 				if line, ok := r.partial.get(ep.Name, recTick, key); ok {

@@ -18,6 +18,7 @@ type screen struct {
 	grid        [][]rune
 	x, y        int
 	pendingWrap bool
+	partial     []byte // the start of a sequence or character cut by a read
 	unknown     []string
 	scrolled    []string // lines that scrolled off the top, oldest first
 }
@@ -50,9 +51,18 @@ func (s *screen) lineFeed() {
 }
 
 func (s *screen) write(b []byte) {
+	if len(s.partial) > 0 {
+		// A sequence, or a character, that the last read cut in two.
+		b = append(s.partial, b...)
+		s.partial = nil
+	}
 	for len(b) > 0 {
 		switch c := b[0]; {
 		case c == 0x1b:
+			if incompleteEscape(b) {
+				s.partial = append([]byte(nil), b...)
+				return
+			}
 			n := s.escape(b)
 			b = b[n:]
 			continue
@@ -67,6 +77,10 @@ func (s *screen) write(b []byte) {
 		case c < 0x20 || c == 0x7f:
 			// Other control characters (BEL, ...) draw nothing.
 		default:
+			if !utf8.FullRune(b) {
+				s.partial = append([]byte(nil), b...)
+				return
+			}
 			r, n := utf8.DecodeRune(b)
 			if s.pendingWrap {
 				s.x, s.pendingWrap = 0, false
@@ -173,4 +187,21 @@ func (s *screen) String() string { return strings.Join(s.lines(), "\n") }
 // history is the scrollback and the screen, as a person scrolling up sees it.
 func (s *screen) history() string {
 	return strings.Join(append(append([]string(nil), s.scrolled...), s.lines()...), "\n")
+}
+
+// incompleteEscape reports whether b, which starts with ESC, ends before
+// its sequence does.
+func incompleteEscape(b []byte) bool {
+	if len(b) < 2 {
+		return true
+	}
+	if b[1] != '[' {
+		return false
+	}
+	for _, c := range b[2:] {
+		if c >= 0x40 && c <= 0x7e {
+			return false
+		}
+	}
+	return true
 }
