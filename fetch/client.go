@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,6 +27,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// APIURL is the versioned API root, e.g. https://jawbone.com/nudge/api/v.1.1.
 	APIURL string
+	// Envelope says where responses keep their payload, user and errors.
+	Envelope Envelope
 	// Concurrency bounds the requests in flight, across all endpoints and
 	// tick fan-outs. Default 4.
 	Concurrency int
@@ -76,6 +77,7 @@ type Client struct {
 	limiter  *rate.Limiter
 	pacer    *pacer
 	inflight chan struct{}
+	env      *envelopeReader
 	opts     Options
 	log      *slog.Logger
 	Stats    Stats
@@ -116,7 +118,11 @@ func NewClient(o Options) (*Client, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Client{http: o.HTTPClient, base: base, opts: o, log: o.Logger,
+	env, err := newEnvelopeReader(o.Envelope)
+	if err != nil {
+		return nil, fmt.Errorf("fetch: %w", err)
+	}
+	c := &Client{http: o.HTTPClient, base: base, opts: o, log: o.Logger, env: env,
 		inflight: make(chan struct{}, o.Concurrency)}
 	onWait := o.OnQuotaWait
 	if onWait == nil {
@@ -169,18 +175,6 @@ func trimSlash(s string) string {
 	return s
 }
 
-// envelope is the UP response wrapper (reference §3).
-type envelope struct {
-	Meta struct {
-		UserXID     string `json:"user_xid"`
-		Message     string `json:"message"`
-		Code        int    `json:"code"`
-		ErrorType   string `json:"error_type"`
-		ErrorDetail string `json:"error_detail"`
-	} `json:"meta"`
-	Data json.RawMessage `json:"data"`
-}
-
 // get sends one GET, with retries, and returns the envelope's data and the
 // user xid the server reported.
 func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.RawMessage, string, error) {
@@ -189,7 +183,7 @@ func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.Raw
 	// counting as a retry, once per request: if the server refuses again
 	// after the wait it named, its word counts no more than any 429.
 	quotaWaited := false
-	op := func() (*envelope, error) {
+	op := func() (*answer, error) {
 		env, err := c.try(ctx, endpoint, u)
 		var qe *quotaError
 		if errors.As(err, &qe) && !quotaWaited && ctx.Err() == nil {
@@ -241,12 +235,18 @@ func (c *Client) get(ctx context.Context, endpoint string, u *url.URL) (json.Raw
 		}
 		return nil, "", err
 	}
-	return env.Data, env.Meta.UserXID, nil
+	return env.data, env.user, nil
+}
+
+// answer is a successful response's payload and the user it is about.
+type answer struct {
+	data json.RawMessage
+	user string
 }
 
 // try sends the request once, when the --rate limit, the concurrency
 // bound and the API's quota allow.
-func (c *Client) try(ctx context.Context, endpoint string, u *url.URL) (*envelope, error) {
+func (c *Client) try(ctx context.Context, endpoint string, u *url.URL) (*answer, error) {
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return nil, err
@@ -298,7 +298,7 @@ func (c *Client) try(ctx context.Context, endpoint string, u *url.URL) (*envelop
 		return nil, fmt.Errorf("response body larger than %d bytes", c.opts.MaxBody)
 	}
 	if resp.StatusCode != http.StatusOK {
-		ae := apiError(resp.StatusCode, body)
+		ae := c.env.apiError(resp.StatusCode, body)
 		if until, ok := quota.comeBack(); ok && resp.StatusCode == http.StatusTooManyRequests {
 			return nil, &quotaError{err: ae, until: until}
 		}
@@ -309,22 +309,18 @@ func (c *Client) try(ctx context.Context, endpoint string, u *url.URL) (*envelop
 		}
 		return nil, ae
 	}
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		if isTruncation(err) {
+	data, user, err := c.env.open(body)
+	if err != nil {
+		var ae *APIError
+		switch {
+		case errors.As(err, &ae) || errors.Is(err, errNoData):
+			return nil, err
+		case isTruncation(err):
 			return nil, &transportError{fmt.Errorf("truncated body (%d bytes): %w", len(body), err)}
 		}
 		return nil, fmt.Errorf("malformed JSON in a %d-byte body: %w", len(body), err)
 	}
-	if env.Meta.Code != 0 && env.Meta.Code != http.StatusOK {
-		// The envelope says failure under a 200: believe the envelope.
-		return nil, &APIError{Status: env.Meta.Code, Message: env.Meta.Message,
-			ErrorType: env.Meta.ErrorType, ErrorDetail: env.Meta.ErrorDetail}
-	}
-	if len(env.Data) == 0 || bytes.Equal(env.Data, []byte("null")) {
-		return nil, errors.New("response has no data")
-	}
-	return &env, nil
+	return &answer{data: data, user: user}, nil
 }
 
 // logRequest is the --verbose line of one request. The URL has no
@@ -356,29 +352,6 @@ func final(err error) bool {
 	}
 	var se *auth.ServerError
 	return errors.As(err, &se) && se.Status >= 400 && se.Status < 500 && se.Status != http.StatusTooManyRequests
-}
-
-func apiError(status int, body []byte) *APIError {
-	ae := &APIError{Status: status}
-	var env envelope
-	if json.Unmarshal(body, &env) == nil && (env.Meta.Message != "" || env.Meta.ErrorDetail != "") {
-		ae.Message, ae.ErrorType, ae.ErrorDetail = env.Meta.Message, env.Meta.ErrorType, env.Meta.ErrorDetail
-		return ae
-	}
-	var oauthErr struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	if json.Unmarshal(body, &oauthErr) == nil && oauthErr.Error != "" {
-		ae.ErrorType, ae.ErrorDetail = oauthErr.Error, oauthErr.Description
-		return ae
-	}
-	const keep = 200
-	if len(body) > keep {
-		body = body[:keep]
-	}
-	ae.Body = string(bytes.ToValidUTF8(body, []byte("?")))
-	return ae
 }
 
 // transportError is a failure to get a whole response: a reset connection,

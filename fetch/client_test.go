@@ -20,7 +20,7 @@ func lyingServer(t *testing.T, respond func(n int64, w http.ResponseWriter, r *h
 		respond(n.Add(1), w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(Options{HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1",
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1",
 		Retries: 3, MaxWait: 20 * time.Millisecond, MaxPages: 50})
 	if err != nil {
 		t.Fatal(err)

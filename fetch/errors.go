@@ -7,19 +7,23 @@ import (
 	"strings"
 )
 
-// APIError is an answer of the API that is not a success: the HTTP status and
-// what the UP envelope's meta said (reference §8).
+// APIError is an answer of the API that is not a success: the HTTP status
+// and what the body's envelope said of the error (see Envelope).
 type APIError struct {
-	Status      int    // HTTP status code
-	Message     string // meta.message
-	ErrorType   string // meta.error_type
-	ErrorDetail string // meta.error_detail
-	Body        string // the start of a body that was not a UP envelope
+	Status      int    // HTTP status code, or what an in-band code stands for
+	Code        int    // the in-band code, when it is not Status itself
+	Message     string // the envelope's message
+	ErrorType   string // the envelope's error type
+	ErrorDetail string // the envelope's error detail
+	Body        string // the start of a body that was not an envelope
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
+	if e.Code != 0 {
+		fmt.Fprintf(&b, " (status %d in the body)", e.Code)
+	}
 	for _, s := range []string{e.Message, e.ErrorType, e.ErrorDetail} {
 		if s != "" && !strings.EqualFold(s, http.StatusText(e.Status)) {
 			b.WriteString(": ")

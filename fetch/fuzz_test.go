@@ -55,7 +55,7 @@ func FuzzResolveNext(f *testing.F) {
 		f.Add(s)
 	}
 	base := "https://jawbone.com/nudge/api/v.1.1"
-	c, err := NewClient(Options{HTTPClient: http.DefaultClient, APIURL: base})
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: http.DefaultClient, APIURL: base})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func sessionClient(t *testing.T, apiURL string, retries int) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewClient(Options{HTTPClient: sess.Client(), APIURL: apiURL, Retries: retries, MaxWait: 10 * time.Millisecond})
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: sess.Client(), APIURL: apiURL, Retries: retries, MaxWait: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestAPIURLPasswordIsNotPrinted(t *testing.T) {
 	defer api.Close()
 	u, _ := url.Parse(api.URL)
 	u.User = url.UserPassword("me", "pw-secret")
-	c, err := NewClient(Options{HTTPClient: api.Client(), APIURL: u.String() + "/nudge/api/v.1.1", Retries: -1})
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: api.Client(), APIURL: u.String() + "/nudge/api/v.1.1", Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestAPIURLPasswordIsNotPrinted(t *testing.T) {
 		t.Fatalf("error %q", err)
 	}
 	// A user name alone may be a token; net/http's own url.Error shows it.
-	refused, err := NewClient(Options{HTTPClient: api.Client(), APIURL: "http://tok-secret@127.0.0.1:1/api", Retries: -1})
+	refused, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: api.Client(), APIURL: "http://tok-secret@127.0.0.1:1/api", Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestAPIURLPasswordIsNotPrinted(t *testing.T) {
 		t.Errorf("error %q", err)
 	}
 	for _, bad := range []string{"http://me:pw-secret@[::1", "ftp://me:pw-secret@host/x", "http://me:pw-secret@"} {
-		_, err := NewClient(Options{HTTPClient: api.Client(), APIURL: bad})
+		_, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: api.Client(), APIURL: bad})
 		if err == nil || strings.Contains(err.Error(), "pw-secret") {
 			t.Errorf("NewClient(%q): %v", bad, err)
 		}
@@ -168,7 +168,7 @@ func TestRequestsAreLogged(t *testing.T) {
 	u, _ := url.Parse(api.URL)
 	u.User = url.UserPassword("me", "pw-secret")
 	var log strings.Builder
-	c, err := NewClient(Options{HTTPClient: api.Client(), APIURL: u.String() + "/nudge/api/v.1.1", MaxWait: time.Millisecond,
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: api.Client(), APIURL: u.String() + "/nudge/api/v.1.1", MaxWait: time.Millisecond,
 		Logger: newTextLogger(&log)})
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ func quotaDemo(tb testing.TB, q upserver.Quota, o Options) (*upserver.Server, *C
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, ts.Client())
 	o.HTTPClient = oauth2.NewClient(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}))
 	o.APIURL = srv.Info(ts.URL).APIURL
+	o.Envelope = upEnvelope
 	c, err := NewClient(o)
 	if err != nil {
 		tb.Fatal(err)
@@ -144,6 +145,7 @@ func quotaAnswers(t *testing.T, o Options, fail func(w http.ResponseWriter)) (*C
 	}))
 	t.Cleanup(srv.Close)
 	o.HTTPClient, o.APIURL = srv.Client(), srv.URL+"/nudge/api/v.1.1"
+	o.Envelope = upEnvelope
 	c, err := NewClient(o)
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +272,7 @@ func TestPacerHoldsWhenTheQuotaIsSpent(t *testing.T) {
 		fmt.Fprint(w, page(`{"xid":"b"}`, ""))
 	}))
 	defer srv.Close()
-	c, err := NewClient(Options{HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1"})
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +295,7 @@ func TestPacerOne429WhenTheQuotaIsAlreadySpent(t *testing.T) {
 	if err := getMany(context.Background(), earlier, q.Limit); err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewClient(Options{HTTPClient: earlier.http, APIURL: earlier.base.String(), Concurrency: 8, Retries: -1})
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: earlier.http, APIURL: earlier.base.String(), Concurrency: 8, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +331,7 @@ func TestPacerSlowFirstAnswer(t *testing.T) {
 		fmt.Fprint(w, page(`{"xid":"a"}`, ""))
 	}))
 	defer srv.Close()
-	c, err := NewClient(Options{HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1", Concurrency: 2, Retries: -1})
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1", Concurrency: 2, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
