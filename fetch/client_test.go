@@ -38,7 +38,7 @@ func page(items string, next string) string {
 
 func collect(c *Client) ([]string, error) {
 	var got []string
-	err := c.Pages(context.Background(), "moves", "users/@me/moves", nil, func(p Page) error {
+	err := upPages(c, context.Background(), "moves", "users/@me/moves", nil, func(p Page) error {
 		for _, it := range p.Items {
 			got = append(got, string(it))
 		}

@@ -1,9 +1,11 @@
 package fetch
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"testing"
 )
 
@@ -148,4 +150,10 @@ func FuzzEnvelopeOpen(f *testing.F) {
 			}
 		}
 	})
+}
+
+// upPages reads a UP collection: items, and a next link in links.next.
+func upPages(c *Client, ctx context.Context, endpoint, path string, q url.Values, fn func(Page) error) error {
+	p := &NextLink{Items: "items", Next: "links.next"}
+	return p.Paginate(ctx, c, Read{Endpoint: endpoint, Path: path, Query: q}, fn)
 }

@@ -119,7 +119,7 @@ func TestAPIURLPasswordIsNotPrinted(t *testing.T) {
 	}
 	var pageURL string
 	_, err = collect(c)
-	_ = c.Pages(t.Context(), "moves", "users/@me/moves", nil, func(p Page) error { pageURL = p.URL; return nil })
+	_ = upPages(c, t.Context(), "moves", "users/@me/moves", nil, func(p Page) error { pageURL = p.URL; return nil })
 	if err == nil || strings.Contains(err.Error()+pageURL, "pw-secret") || !strings.Contains(err.Error(), "me:xxxxx@") {
 		t.Fatalf("error %q", err)
 	}

@@ -227,7 +227,7 @@ func TestQuotaWaitCap(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	start = time.Now()
-	err = c.Pages(ctx, "moves", "users/@me/moves", nil, func(Page) error { return nil })
+	err = upPages(c, ctx, "moves", "users/@me/moves", nil, func(Page) error { return nil })
 	if !errors.As(err, &qe) || qe.Deadline.IsZero() || !strings.Contains(err.Error(), "after the deadline") {
 		t.Fatalf("error %v, want a QuotaWaitError naming the deadline", err)
 	}
@@ -246,7 +246,7 @@ func TestQuotaWaitEndsWithTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	err := c.Pages(ctx, "moves", "users/@me/moves", nil, func(Page) error { return nil })
+	err := upPages(c, ctx, "moves", "users/@me/moves", nil, func(Page) error { return nil })
 	if !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second {
 		t.Fatalf("error %v after %v, want context.Canceled soon", err, time.Since(start))
 	}
