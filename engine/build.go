@@ -13,6 +13,7 @@ import (
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
+	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -135,8 +136,8 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 			return nil, nil, err
 		}
 		tr := newChangeTracker(prev[s.endpoint])
-		ep, _ := fetch.Lookup(s.endpoint)
-		tr.object = ep.Kind == fetch.Object
+		ep, _ := r.cfg.Provider.Lookup(s.endpoint)
+		tr.object = singleObject(ep)
 		trackers = append(trackers, tr)
 		next[s.endpoint] = tr.next
 		st, err := flattenTracked(ctx, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write, tr)
@@ -187,17 +188,24 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 
 // endpointsToBuild is the selection, or with --from-raw every endpoint the
 // archive holds.
-func (r *run) endpointsToBuild() []fetch.Endpoint {
-	if len(r.cfg.Endpoints) > 0 {
-		return r.cfg.Endpoints
+func (r *run) endpointsToBuild() []provider.Resource {
+	if len(r.cfg.Resources) > 0 {
+		return r.cfg.Resources
 	}
-	var eps []fetch.Endpoint
-	for _, ep := range fetch.Catalog() {
+	var eps []provider.Resource
+	for _, ep := range r.cfg.Provider.Resources {
 		if _, ok := r.state.Endpoints[ep.Name]; ok {
 			eps = append(eps, ep)
 		}
 	}
 	return eps
+}
+
+// singleObject reports whether the resource is one object (a profile),
+// which may have no id: its one archive line is that object.
+func singleObject(ep provider.Resource) bool {
+	s, ok := ep.Paginator.(*fetch.Single)
+	return ok && s.Items == ""
 }
 
 func (r *run) userXID() string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -24,14 +25,18 @@ const rawDir = ".raw"
 
 // Config is one export run.
 type Config struct {
+	// Provider is the API exported from: its resources and tables.
+	Provider *provider.Provider
 	// Client reads the API; nil with FromRaw.
 	Client *fetch.Client
 	// Out is the export directory.
 	Out string
 	// FromRaw, when set, names an export directory whose archive is
 	// re-exported instead of fetching (it may be Out itself).
-	FromRaw   string
-	Endpoints []fetch.Endpoint
+	FromRaw string
+	// Resources are the provider's resources to read (with FromRaw, to
+	// rebuild; all that the archive holds when empty).
+	Resources []provider.Resource
 	// Since and Until bound the time range; zero means open.
 	Since, Until time.Time
 	// Incremental asks the API only for what changed since the last run
@@ -51,12 +56,13 @@ type Config struct {
 	// Restart discards the partial run a killed or failed run left for
 	// this output directory instead of continuing it.
 	Restart bool
-	// PageSize is the limit= sent to collections; 0 means 100.
+	// PageSize is the page size asked of paged resources; 0 means 100.
 	PageSize int
 	Export   export.Options
 	Schema   schema.Options
-	// Provenance for the manifest.
-	ToolVersion, Provider, APIURL string
+	// Provenance for the manifest. Source says where the data came from:
+	// "demo", or the token endpoint of the login.
+	ToolVersion, Source, APIURL string
 	Observer                      Observer
 	Logger                        *slog.Logger
 	Now                           func() time.Time
@@ -111,7 +117,7 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 			var qe *fetch.QuotaWaitError
 			quota := errors.As(err, &qe) && !qe.Deadline.IsZero()
 			if err != nil && parent.Err() == nil && (quota || errors.Is(ctx.Err(), context.DeadlineExceeded)) {
-				ie := &IncompleteError{Deadline: cfg.Deadline, Total: len(cfg.Endpoints)}
+				ie := &IncompleteError{Deadline: cfg.Deadline, Total: len(cfg.Resources)}
 				if quota {
 					ie.Err = qe
 				}
@@ -136,6 +142,9 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 	}
 	if cfg.Client == nil && cfg.FromRaw == "" {
 		return nil, errors.New("engine: no API client and no archive to export from")
+	}
+	if cfg.Provider == nil {
+		return nil, errors.New("engine: no provider")
 	}
 	start := cfg.Now()
 	out, err := prepareOut(cfg.Out, cfg.Force, export.IsExportDir, cfg.Logger)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,12 +23,13 @@ import (
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
 	"github.com/upexport/upexport/fetch/safehttp"
+	"github.com/upexport/upexport/provider"
 )
 
 // fetchAll reads every selected endpoint into the run's archive.
 func (r *run) fetchAll(ctx context.Context) error {
 	cfg := r.cfg
-	r.state = &state{Version: stateVersion, APIURL: cfg.APIURL, Endpoints: map[string]endpointState{}}
+	r.state = &state{Version: stateVersion, Provider: cfg.Provider.Name, APIURL: cfg.APIURL, Endpoints: map[string]endpointState{}}
 	if !cfg.Since.IsZero() {
 		r.state.Since = &cfg.Since
 	}
@@ -42,8 +44,12 @@ func (r *run) fetchAll(ctx context.Context) error {
 	cfg.Observer.Phase("fetch")
 	r.ctx = ctx
 	selected := map[string]bool{}
-	for _, ep := range cfg.Endpoints {
+	dependedOn := map[string]bool{} // resources whose days others ask about
+	for _, ep := range cfg.Resources {
 		selected[ep.Name] = true
+		for _, d := range ep.DependsOn {
+			dependedOn[d] = true
+		}
 	}
 	// Fail-fast (the default) cancels every endpoint at the first failure;
 	// with KeepGoing a failure stops only its own endpoint.
@@ -53,12 +59,12 @@ func (r *run) fetchAll(ctx context.Context) error {
 	}
 	g.SetLimit(cfg.Client.Concurrency())
 	var failures []endpointFailure
-	results := make(chan endpointResult, len(cfg.Endpoints))
-	var days sync.WaitGroup // moves and sleeps, which tell the active days
+	results := make(chan endpointResult, len(cfg.Resources))
+	var days sync.WaitGroup // the resources that tell the active days
 	daySet := map[string]bool{}
 	r.activeDaysReady = make(chan struct{})
-	for _, ep := range cfg.Endpoints {
-		if ep.Name == "moves" || ep.Name == "sleeps" {
+	for _, ep := range cfg.Resources {
+		if dependedOn[ep.Name] {
 			days.Add(1)
 		}
 	}
@@ -70,15 +76,17 @@ func (r *run) fetchAll(ctx context.Context) error {
 		slices.Sort(r.activeDays)
 		close(r.activeDaysReady)
 	}()
-	for _, ep := range cfg.Endpoints {
+	for _, ep := range cfg.Resources {
 		if ep.Parent != "" {
-			continue // fetched with its parent, which knows the parents' xids
+			continue // fetched with its parent, which knows the parents' ids
 		}
-		tellsDays := ep.Name == "moves" || ep.Name == "sleeps"
-		var ticks *fetch.Endpoint
-		if ep.Ticks != "" && selected[ep.Ticks] {
-			t, _ := fetch.Lookup(ep.Ticks)
-			ticks = &t
+		tellsDays := dependedOn[ep.Name]
+		var ticks *provider.Resource
+		for _, child := range cfg.Provider.Children(ep.Name) {
+			if selected[child.Name] {
+				ticks = &child
+				break
+			}
 		}
 		g.Go(func() error {
 			if tellsDays {
@@ -157,6 +165,9 @@ func (r *run) loadPrevious() error {
 	switch {
 	case prev == nil:
 		r.warn("incremental: %s has no earlier export, so this run fetches everything", r.out.path)
+	case prev.Provider != "" && prev.Provider != r.cfg.Provider.Name:
+		return fmt.Errorf("incremental: %s holds an export of %s, not %s: export into another --out",
+			r.out.path, prev.Provider, r.cfg.Provider.Name)
 	case prev.Version != stateVersion:
 		r.warn("incremental: the archive in %s is of another version, so this run fetches everything", dir)
 	case safehttp.Redact(prev.APIURL) != safehttp.Redact(r.cfg.APIURL):
@@ -185,7 +196,7 @@ func dateRange(since, until *time.Time) string {
 	return day(since) + " to " + day(until)
 }
 
-func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch.Endpoint) (endpointResult, error) {
+func (r *run) fetchEndpoint(ctx context.Context, ep provider.Resource, ticks *provider.Resource) (endpointResult, error) {
 	obs := r.cfg.Observer
 	obs.Start(ep.Name)
 	res := endpointResult{states: map[string]endpointState{}}
@@ -211,7 +222,7 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 			return res, nil
 		}
 		var err error
-		if merged, err = readItems(archive.Path(r.raw, ep.Name)); err != nil {
+		if merged, err = readItems(ep, archive.Path(r.raw, ep.Name)); err != nil {
 			return res, err
 		}
 		changed = map[string]bool{}
@@ -241,7 +252,7 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 			r.ended(ep.Name, 0, err)
 			return res, err
 		}
-		if ep.DetailPath != "" {
+		if ep.Detail != "" {
 			if err := r.details(ctx, ep, merged, changed); err != nil {
 				r.ended(ep.Name, 0, err)
 				return res, err
@@ -259,17 +270,14 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 			if it.updated == 0 {
 				st.LastCreated = max(st.LastCreated, it.time)
 			}
-			switch ep.Kind {
-			case fetch.PerDate:
+			if ep.Incremental == provider.ByDay || ep.Incremental == provider.ByDayReplace {
 				st.LastDate = max(st.LastDate, int(it.date))
-			case fetch.Trends:
-				st.LastDate = max(st.LastDate, int(it.time))
 			}
 		}
 		res.states[ep.Name] = st
 		info := doneInfo{UserXID: xid, State: st, Dates: res.dates}
-		if ep.Kind == fetch.PerDate && r.cfg.Since.IsZero() && r.activeDaysWerePartial() {
-			// Asked about the days of what moves and sleeps fetched before
+		if len(ep.DependsOn) > 0 && r.cfg.Since.IsZero() && r.activeDaysWerePartial() {
+			// Asked about the days of what its dependencies fetched before
 			// one of them failed: not all of its days, so not done.
 			obs.Done(ep.Name, len(merged), nil)
 			return res, nil
@@ -301,19 +309,19 @@ func (r *run) fetchEndpoint(ctx context.Context, ep fetch.Endpoint, ticks *fetch
 	return res, nil
 }
 
-// activeDaysWerePartial tells whether moves or sleeps failed, so that the
-// active days lack theirs. Call it after activeDaysReady is closed.
+// activeDaysWerePartial tells whether a resource that tells the active
+// days failed, so that they lack its days. Call it after activeDaysReady is closed.
 func (r *run) activeDaysWerePartial() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.activeDaysPartial
 }
 
-// readItems reads the items of an archive file.
-func readItems(path string) ([]item, error) {
+// readItems reads the items of a resource's archive file.
+func readItems(ep provider.Resource, path string) ([]item, error) {
 	var items []item
 	err := archive.Each(path, func(line []byte) error {
-		it, err := parseItem(bytes.Clone(line))
+		it, err := parseItem(ep, bytes.Clone(line))
 		items = append(items, it)
 		return err
 	})
@@ -322,7 +330,7 @@ func readItems(path string) ([]item, error) {
 
 // unitKey names a fan-out unit of an item in the journal: a changed item
 // is a new unit.
-func unitKey(it item) string { return it.xid + "@" + strconv.FormatInt(it.updated, 10) }
+func unitKey(it item) string { return it.id + "@" + strconv.FormatInt(it.updated, 10) }
 
 // ended tells the observer that fetching endpoint is over. An endpoint
 // stopped only because another one failed (the run's context is still
@@ -345,77 +353,54 @@ func (r *run) ended(endpoint string, items int, err error) {
 	r.cfg.Observer.Done(endpoint, items, err)
 }
 
-// read fetches what the API holds for ep, as items.
-func (r *run) read(ctx context.Context, ep fetch.Endpoint) ([]item, string, error) {
-	switch ep.Kind {
-	case fetch.Collection:
-		return r.readCollection(ctx, ep)
-	case fetch.Object:
-		data, xid, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, nil)
-		if err != nil {
-			return nil, "", err
-		}
-		it, err := r.newItem(ep, 1, data)
-		r.cfg.Observer.Page(ep.Name, 1)
-		return []item{it}, xid, err
-	case fetch.List:
-		data, xid, err := r.cfg.Client.Get(ctx, ep.Name, ep.Path, url.Values{"start_time": {"0"}})
-		if err != nil {
-			return nil, "", err
-		}
-		// The real shape of a List endpoint was never recorded: take a list,
-		// a collection or one object.
-		list, err := fetch.OpenItems(data)
-		if err != nil {
-			return nil, "", &fetch.PageError{Endpoint: ep.Name, Page: 1, URL: ep.Path, Err: err}
-		}
-		items, err := r.newItems(ep, 1, list)
-		r.cfg.Observer.Page(ep.Name, len(items))
-		return items, xid, err
-	case fetch.Trends:
-		return r.readTrends(ctx, ep)
-	case fetch.PerDate:
-		return r.readPerDate(ctx, ep)
+// read fetches what the API holds for ep, as items, and the user the
+// answers were about.
+func (r *run) read(ctx context.Context, ep provider.Resource) ([]item, string, error) {
+	w, err := r.window(ctx, ep)
+	if err != nil {
+		return nil, "", err
 	}
-	return nil, "", fmt.Errorf("%s: unknown endpoint kind %d", ep.Name, ep.Kind)
-}
-
-func (r *run) readCollection(ctx context.Context, ep fetch.Endpoint) ([]item, string, error) {
-	q := url.Values{"limit": {strconv.Itoa(r.cfg.PageSize)}}
-	if ep.TimeRange {
-		q.Set("start_time", strconv.FormatInt(r.startTime(), 10))
-		q.Set("end_time", strconv.FormatInt(r.endTime(), 10))
-		prev := r.prevState(ep.Name)
-		switch {
-		case prev.HighWater > 0:
-			// One second of overlap: an item updated in the same second as
-			// the last run's newest is fetched again rather than missed.
-			q.Set("updated_after", strconv.FormatInt(prev.HighWater-1, 10))
-		case prev.LastCreated > 0:
-			// Items that are never updated (band events) have no
-			// time_updated to pass; ask again from a week before the newest,
-			// since a band syncs late, and let the merge drop repeats.
-			q.Set("start_time", strconv.FormatInt(max(r.startTime(), prev.LastCreated-lateSync), 10))
-		}
+	rd := fetch.Read{Endpoint: ep.Name, Path: ep.Path, Window: w, Units: r.units(ep.Name, recDay)}
+	if ep.Query != nil {
+		rd.Query = ep.Query(w)
 	}
 	var items []item
-	var xid string
-	err := r.cfg.Client.Pages(ctx, ep.Name, ep.Path, q, func(p fetch.Page) error {
+	var user string
+	err = ep.Paginator.Paginate(ctx, r.cfg.Client, rd, func(p fetch.Page) error {
 		got, err := r.newItems(ep, p.Number, p.Items)
 		if err != nil {
 			return err
 		}
 		items = append(items, got...)
-		if xid == "" {
-			xid = p.UserXID
+		if user == "" {
+			user = p.User
 		}
 		r.cfg.Observer.Page(ep.Name, len(p.Items))
 		return nil
 	})
-	return items, xid, err
+	return items, user, err
 }
 
-func (r *run) newItems(ep fetch.Endpoint, page int, raws []json.RawMessage) ([]item, error) {
+// window is what this run asks of ep: the range, the page size, what the
+// export being updated saw of it, and the days its dependencies found.
+func (r *run) window(ctx context.Context, ep provider.Resource) (fetch.Window, error) {
+	w := fetch.Window{Since: r.cfg.Since, Until: r.cfg.Until, Now: r.cfg.Now(), PageSize: r.cfg.PageSize}
+	if ep.Incremental != provider.Whole {
+		prev := r.prevState(ep.Name)
+		w.Prev = fetch.Cursor{HighWater: prev.HighWater, LastCreated: prev.LastCreated, LastDate: prev.LastDate}
+	}
+	if len(ep.DependsOn) > 0 && r.cfg.Since.IsZero() {
+		select {
+		case <-r.activeDaysReady:
+		case <-ctx.Done():
+			return w, ctx.Err()
+		}
+		w.Days = r.activeDays
+	}
+	return w, nil
+}
+
+func (r *run) newItems(ep provider.Resource, page int, raws []json.RawMessage) ([]item, error) {
 	items := make([]item, 0, len(raws))
 	for _, raw := range raws {
 		it, err := r.newItem(ep, page, raw)
@@ -427,39 +412,16 @@ func (r *run) newItems(ep fetch.Endpoint, page int, raws []json.RawMessage) ([]i
 	return items, nil
 }
 
-func (r *run) newItem(ep fetch.Endpoint, page int, raw json.RawMessage) (item, error) {
+func (r *run) newItem(ep provider.Resource, page int, raw json.RawMessage) (item, error) {
 	raw, err := fetch.Compact(raw)
 	if err == nil {
 		var it item
-		if it, err = parseItem(raw); err == nil {
+		if it, err = parseItem(ep, raw); err == nil {
 			return it, nil
 		}
 	}
 	return item{}, &fetch.PageError{Endpoint: ep.Name, Page: page, URL: ep.Path, Err: err}
 }
-
-// startTime is the start_time of ranged requests. Without --since it is 1,
-// not 0: a server may take 0 for "not given" and ignore updated_after.
-func (r *run) startTime() int64 {
-	if r.cfg.Since.IsZero() {
-		return 1
-	}
-	return r.cfg.Since.Unix()
-}
-
-// endTime is the end_time of ranged requests: the end of --until's day, or
-// a day past now so no time-zone edge drops today's items.
-func (r *run) endTime() int64 {
-	if r.cfg.Until.IsZero() {
-		return r.cfg.Now().Add(24 * time.Hour).Unix()
-	}
-	return r.cfg.Until.Add(24*time.Hour).Unix() - 1
-}
-
-// lateSync is how far back an incremental run asks again for items that
-// carry no time_updated, and for per-day endpoints: a band that was out of
-// reach uploads its days late.
-const lateSync = 7 * 24 * 60 * 60
 
 // prevState is what the export being updated remembers of endpoint; zero
 // without one, or when its archive file is gone: a high-water mark
@@ -482,51 +444,38 @@ func (r *run) prevArchive(endpoint string) (string, bool) {
 }
 
 // merge puts the fetched items together with what the previous archive holds
-// (incremental runs), drops repeats of an xid (a changed item replaces its
+// (incremental runs), drops repeats of a key (a changed item replaces its
 // older version; a server that repeats an item across pages is not
-// believed twice) and sorts by time, then xid. changed lists the xids that
-// were new or different, whose details and ticks must be fetched.
-func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool, error) {
-	// Items are known by xid; trends buckets, which have none, by date;
-	// other items without one (band events, never edited) by their content.
-	keyOf := func(it item) string {
-		switch {
-		case it.xid != "":
-			return it.xid
-		case ep.Kind == fetch.Trends:
-			return "date:" + strconv.FormatInt(it.time, 10)
-		default:
-			return "raw:" + string(it.raw)
-		}
-	}
-	byXID := map[string]int{}
+// believed twice) and sorts by time, then id. changed lists the ids that
+// were new or different, whose details and children must be fetched.
+func (r *run) merge(ep provider.Resource, fetched []item) ([]item, map[string]bool, error) {
+	byKey := map[string]int{}
 	var out []item
 	add := func(it item) bool {
-		key := keyOf(it)
-		if i, ok := byXID[key]; ok {
+		key := it.mergeKey()
+		if i, ok := byKey[key]; ok {
 			if it.updated < out[i].updated {
 				return false
 			}
 			out[i] = it
 			return true
 		}
-		byXID[key] = len(out)
+		byKey[key] = len(out)
 		out = append(out, it)
 		return true
 	}
 	var previous map[string]item
-	// Ranged and per-day endpoints are asked only for what is recent on an
+	// Incremental resources are asked only for what is recent on an
 	// incremental run; the rest of their items come from the archive.
-	incremental := ep.TimeRange || ep.Kind == fetch.PerDate || ep.Kind == fetch.Trends
-	if path, ok := r.prevArchive(ep.Name); ok && incremental {
+	if path, ok := r.prevArchive(ep.Name); ok && ep.Incremental != provider.Whole {
 		previous = map[string]item{}
 		err := archive.Each(path, func(line []byte) error {
-			it, err := parseItem(bytes.Clone(line))
+			it, err := parseItem(ep, bytes.Clone(line))
 			if err != nil {
 				return err
 			}
 			add(it)
-			previous[keyOf(it)] = it
+			previous[it.mergeKey()] = it
 			return nil
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -535,24 +484,24 @@ func (r *run) merge(ep fetch.Endpoint, fetched []item) ([]item, map[string]bool,
 	}
 	changed := map[string]bool{}
 	for _, it := range fetched {
-		old, seen := previous[keyOf(it)]
-		if seen && old.updated == it.updated && ep.Kind != fetch.Trends {
+		old, seen := previous[it.mergeKey()]
+		if seen && old.updated == it.updated && ep.Incremental != provider.ByDayReplace {
 			continue // the overlap second: the archived (detailed) copy stays
 		}
 		if add(it) {
-			changed[it.xid] = true
+			changed[it.id] = true
 		}
 	}
 	slices.SortStableFunc(out, less)
 	return out, changed, nil
 }
 
-// details replaces each new or changed item by its detailed object
-// (GET meals/{xid} carries the food items).
-func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, changed map[string]bool) error {
+// details replaces each new or changed item by its detailed object (a
+// meal's food items come only with the single meal).
+func (r *run) details(ctx context.Context, ep provider.Resource, items []item, changed map[string]bool) error {
 	total := 0
 	for i := range items {
-		if changed[items[i].xid] && items[i].xid != "" {
+		if changed[items[i].id] && items[i].id != "" {
 			total++
 		}
 	}
@@ -561,12 +510,12 @@ func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, chan
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.cfg.Client.Concurrency())
 	for i := range items {
-		if !changed[items[i].xid] || items[i].xid == "" {
+		if !changed[items[i].id] || items[i].id == "" {
 			continue
 		}
 		g.Go(func() error {
 			defer func() { r.cfg.Observer.Fanout(ep.Name, int(done.Add(1)), total) }()
-			path := ep.DetailPath + "/" + url.PathEscape(items[i].xid)
+			path := strings.ReplaceAll(ep.Detail, "{id}", url.PathEscape(items[i].id))
 			key := unitKey(items[i])
 			data, ok := r.partial.get(ep.Name, recDetail, key)
 			if !ok {
@@ -580,14 +529,14 @@ func (r *run) details(ctx context.Context, ep fetch.Endpoint, items []item, chan
 				}
 			}
 			it, err := r.newItem(ep, 1, data)
-			if err == nil && !ok && it.xid == items[i].xid {
+			if err == nil && !ok && it.id == items[i].id {
 				err = r.partial.put(ep.Name, recDetail, key, it.raw)
 			}
 			if err != nil {
 				return err
 			}
-			if it.xid != items[i].xid {
-				return fmt.Errorf("%s: GET %s answered with item %q", ep.Name, path, it.xid)
+			if it.id != items[i].id {
+				return fmt.Errorf("%s: GET %s answered with item %q", ep.Name, path, it.id)
 			}
 			items[i] = it
 			return nil
@@ -619,6 +568,9 @@ func (r *run) copyArchive(from string) error {
 	}
 	if st == nil {
 		return fmt.Errorf("--from-raw: %s %w (no %s)", from, ErrNoArchive, stateFile)
+	}
+	if st.Provider != "" && st.Provider != r.cfg.Provider.Name {
+		return fmt.Errorf("--from-raw: %s holds an export of %s: run with --provider %s", from, st.Provider, st.Provider)
 	}
 	r.state = st
 	entries, err := os.ReadDir(from)

@@ -11,15 +11,15 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/export"
-	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
+	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/schema"
 )
 
 // endpointFailure is an endpoint that failed in a KeepGoing run.
 type endpointFailure struct {
-	ep    fetch.Endpoint
-	ticks *fetch.Endpoint // its tick endpoint, if selected: it failed with it
+	ep    provider.Resource
+	ticks *provider.Resource // its child resource, if selected: it failed with it
 	err   error
 }
 
@@ -115,9 +115,9 @@ func (r *run) keepArchive(prev *state, prevDir, endpoint string) (*endpointState
 func (r *run) tableStatus(tables []export.TableResult) []export.TableResult {
 	endpointOf := map[string]string{}
 	order := map[string]int{}
-	for i, ep := range fetch.Catalog() {
+	for i, ep := range r.cfg.Provider.Resources {
 		order[ep.Name] = i
-		for _, t := range schema.Tables(ep.Name) {
+		for _, t := range r.tablesOf(ep.Name) {
 			endpointOf[t.Name] = ep.Name
 		}
 	}
@@ -127,12 +127,12 @@ func (r *run) tableStatus(tables []export.TableResult) []export.TableResult {
 			tables[i].Status = "stale since " + st.FetchedAt.UTC().Format(time.RFC3339)
 		}
 	}
-	for _, ep := range fetch.Catalog() {
+	for _, ep := range r.cfg.Provider.Resources {
 		st := r.endpointState(ep.Name)
 		if st.Failed == "" {
 			continue
 		}
-		for _, t := range schema.Tables(ep.Name) {
+		for _, t := range r.tablesOf(ep.Name) {
 			res := export.Describe(t)
 			res.Status = "failed: " + st.Failed
 			tables = append(tables, res)
@@ -157,4 +157,9 @@ func (r *run) failedEndpoints() map[string]string {
 		return nil
 	}
 	return r.failed
+}
+
+// tablesOf is the declared tables of a resource.
+func (r *run) tablesOf(resource string) []*schema.Table {
+	return r.cfg.Provider.Tables.Tables(resource)
 }

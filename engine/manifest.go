@@ -13,7 +13,8 @@ func (r *run) provenance(start time.Time) export.Provenance {
 	p := export.Provenance{
 		ToolVersion:   r.cfg.ToolVersion,
 		SchemaVersion: schema.Version,
-		Provider:      r.cfg.Provider,
+		Provider:      r.cfg.Provider.Name,
+		Source:        r.cfg.Source,
 		APIURL:        r.cfg.APIURL,
 		UserXID:       r.userXID(),
 		RunStart:      start,

@@ -60,7 +60,7 @@ func (req request) differs(o request) string {
 	switch {
 	case req.Version != o.Version:
 		return "another version of upexport"
-	case req.APIURL != o.APIURL || req.Provider != o.Provider:
+	case req.APIURL != o.APIURL || req.Source != o.Source:
 		return "API " + o.APIURL
 	case !slices.Equal(req.Endpoints, o.Endpoints):
 		return "endpoints " + strings.Join(o.Endpoints, ",")
@@ -103,9 +103,9 @@ func partialDir(out string) string {
 func (r *run) openPartial(ctx context.Context) (*partial, error) {
 	cfg := r.cfg
 	dir := partialDir(r.out.path)
-	req := request{Version: stateVersion, APIURL: safehttp.Redact(cfg.APIURL), Provider: cfg.Provider,
+	req := request{Version: stateVersion, APIURL: safehttp.Redact(cfg.APIURL), Source: cfg.Source,
 		PageSize: cfg.PageSize, Incremental: cfg.Incremental, Started: cfg.Now().UTC()}
-	for _, ep := range cfg.Endpoints {
+	for _, ep := range cfg.Resources {
 		req.Endpoints = append(req.Endpoints, ep.Name)
 	}
 	slices.Sort(req.Endpoints)
@@ -143,7 +143,7 @@ func (r *run) openPartial(ctx context.Context) (*partial, error) {
 		// The login may be another user's now: ask whose it is (one
 		// request) before any of the partial run is used.
 		p.user = string(u)
-		if ep, ok := fetch.Lookup("user"); ok {
+		if ep, ok := cfg.Provider.Lookup(cfg.Provider.API.WhoAmI); ok {
 			_, xid, err := cfg.Client.Get(ctx, ep.Name, ep.Path, nil)
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, ctxErr
@@ -156,7 +156,7 @@ func (r *run) openPartial(ctx context.Context) (*partial, error) {
 	}
 	p.resumed = true
 	done := 0
-	for _, ep := range cfg.Endpoints {
+	for _, ep := range cfg.Resources {
 		j, err := p.journal(ep.Name)
 		if err != nil {
 			p.close()
@@ -344,3 +344,20 @@ func (p *partial) remove() error {
 	p.close()
 	return os.RemoveAll(p.dir)
 }
+
+// units is the partial run's journal of one resource's units of a kind,
+// as a fetch.UnitStore; nil when the run keeps no partial run.
+func (r *run) units(endpoint, kind string) fetch.UnitStore {
+	if r.partial == nil {
+		return nil
+	}
+	return partialUnits{p: r.partial, endpoint: endpoint, kind: kind}
+}
+
+type partialUnits struct {
+	p              *partial
+	endpoint, kind string
+}
+
+func (u partialUnits) Get(key string) ([]byte, bool)    { return u.p.get(u.endpoint, u.kind, key) }
+func (u partialUnits) Put(key string, data []byte) error { return u.p.put(u.endpoint, u.kind, key, data) }

@@ -20,6 +20,7 @@ const stateVersion = 1
 // mark of time_updated that incremental runs ask the API to pass.
 type state struct {
 	Version   int                      `json:"version"`
+	Provider  string                   `json:"provider,omitempty"`
 	APIURL    string                   `json:"api_url"`
 	UserXID   string                   `json:"user_xid"`
 	Since     *time.Time               `json:"since,omitempty"`

@@ -14,11 +14,8 @@ import (
 
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
+	"github.com/upexport/upexport/provider"
 )
-
-// tickPageSize is the limit= of tick requests: a day of minute ticks is
-// 1,440, so most parents take one request.
-const tickPageSize = 1440
 
 // The archive of a tick endpoint holds one line per parent item, in the
 // parents' order: {"parent_xid":"X","items":[...ticks as the API sent them]}.
@@ -29,7 +26,7 @@ var tickLinePrefix = []byte(`{"parent_xid":`)
 // Concurrency requests in flight and a bounded number of finished groups
 // waiting to be written, so memory stays flat however many there are.
 // Unchanged parents keep the ticks of the previous archive.
-func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, parents []item, changed map[string]bool) (int, error) {
+func (r *run) fetchTicks(ctx context.Context, parentEp, ep provider.Resource, parents []item, changed map[string]bool) (int, error) {
 	reuse, err := r.reusableTicks(ep, parents, changed)
 	if err != nil {
 		return 0, err
@@ -59,7 +56,7 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 		defer close(queue)
 		slots := make(chan struct{}, window) // bounds fetches running at once
 		for _, p := range parents {
-			if reuse[p.xid] {
+			if reuse[p.id] {
 				continue
 			}
 			g := &group{done: make(chan struct{})}
@@ -80,7 +77,7 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 				key := unitKey(p)
 				if line, ok := r.partial.get(ep.Name, recTick, key); ok {
 					g.line = line
-				} else if g.line, g.err = r.tickGroup(ctx, parentEp, ep, p.xid); g.err == nil {
+				} else if g.line, g.err = r.tickGroup(ctx, parentEp, ep, p.id); g.err == nil {
 					g.err = r.partial.put(ep.Name, recTick, key, g.line)
 				}
 				close(g.done)
@@ -101,8 +98,8 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 	r.cfg.Observer.Fanout(ep.Name, 0, len(parents))
 	for i, p := range parents {
 		var line []byte
-		if reuse[p.xid] {
-			line, err = nextGroup(old, p.xid)
+		if reuse[p.id] {
+			line, err = nextGroup(old, p.id)
 		} else {
 			g, ok := <-queue
 			if !ok {
@@ -132,16 +129,19 @@ func (r *run) fetchTicks(ctx context.Context, parentEp, ep fetch.Endpoint, paren
 }
 
 // tickGroup fetches every page of one parent's ticks into an archive line.
-func (r *run) tickGroup(ctx context.Context, parentEp, ep fetch.Endpoint, xid string) ([]byte, error) {
+func (r *run) tickGroup(ctx context.Context, parentEp, ep provider.Resource, xid string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Write(tickLinePrefix)
 	q, _ := json.Marshal(xid)
 	buf.Write(q)
 	buf.WriteString(`,"items":[`)
 	n := 0
-	path := parentEp.TicksPath + "/" + url.PathEscape(xid) + "/ticks"
-	err := r.cfg.Client.Pages(ctx, ep.Name, path, url.Values{"limit": {strconv.Itoa(tickPageSize)}}, func(p fetch.Page) error {
-		if err := r.partial.setUser(p.UserXID); err != nil {
+	rd := fetch.Read{Endpoint: ep.Name, Path: ep.ChildPath(xid), Window: r.childWindow()}
+	if ep.Query != nil {
+		rd.Query = ep.Query(rd.Window)
+	}
+	err := ep.Paginator.Paginate(ctx, r.cfg.Client, rd, func(p fetch.Page) error {
+		if err := r.partial.setUser(p.User); err != nil {
 			return err
 		}
 		for _, t := range p.Items {
@@ -167,7 +167,7 @@ func (r *run) tickGroup(ctx context.Context, parentEp, ep fetch.Endpoint, xid st
 // reusableTicks decides which parents keep the ticks of the previous archive:
 // those unchanged whose group appears there in the same relative order (the
 // previous file is read once, front to back, while writing).
-func (r *run) reusableTicks(ep fetch.Endpoint, parents []item, changed map[string]bool) (map[string]bool, error) {
+func (r *run) reusableTicks(ep provider.Resource, parents []item, changed map[string]bool) (map[string]bool, error) {
 	reuse := map[string]bool{}
 	path, ok := r.prevArchive(ep.Name)
 	if !ok || r.prev.Endpoints[ep.Name].FetchedAt.IsZero() {
@@ -192,8 +192,8 @@ func (r *run) reusableTicks(ep fetch.Endpoint, parents []item, changed map[strin
 	}
 	next := 0
 	for _, p := range parents {
-		if i, ok := pos[p.xid]; ok && !changed[p.xid] && i >= next {
-			reuse[p.xid] = true
+		if i, ok := pos[p.id]; ok && !changed[p.id] && i >= next {
+			reuse[p.id] = true
 			next = i + 1
 		}
 	}
@@ -270,4 +270,10 @@ func countTicks(line []byte) int {
 		}
 	}
 	return n
+}
+
+// childWindow is the window of a child resource's reads: children are read
+// whole for each parent.
+func (r *run) childWindow() fetch.Window {
+	return fetch.Window{Since: r.cfg.Since, Until: r.cfg.Until, Now: r.cfg.Now(), PageSize: r.cfg.PageSize}
 }

@@ -58,6 +58,7 @@ type Provenance struct {
 	ToolVersion   string     `json:"tool_version"`
 	SchemaVersion int        `json:"schema_version"`
 	Provider      string     `json:"provider"`
+	Source        string     `json:"source"`
 	APIURL        string     `json:"api_url"`
 	UserXID       string     `json:"user_xid"`
 	Since         *time.Time `json:"since,omitempty"`

@@ -390,6 +390,7 @@ func (bk *xlsxBook) writeAbout(results []TableResult) error {
 		{"Exported by", "upexport " + p.ToolVersion},
 		{"Schema version", p.SchemaVersion},
 		{"Provider", p.Provider},
+		{"Source", p.Source},
 		{"API URL", p.APIURL},
 		{"User xid", p.UserXID},
 		{"Since", optTime(p.Since)},

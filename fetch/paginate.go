@@ -272,10 +272,13 @@ func (p *PageNumber) Paginate(ctx context.Context, c *Client, r Read, fn func(Pa
 		return fmt.Errorf("%s: %w", r.Endpoint, p.err)
 	}
 	page := p.First
+	q := url.Values{}
+	for k, v := range r.Query {
+		q[k] = v
+	}
+	q.Set(p.Param, strconv.Itoa(page))
+	r.Query = q
 	return c.follow(ctx, r, fn, func(data json.RawMessage, q url.Values) ([]json.RawMessage, bool, error) {
-		if q.Get(p.Param) == "" {
-			q.Set(p.Param, strconv.Itoa(page))
-		}
 		items, _, err := itemsAt(p.dec, data)
 		if err != nil || len(items) == 0 {
 			return items, false, err

@@ -1,0 +1,33 @@
+package jawbone
+
+import (
+	"fmt"
+
+	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/provider"
+)
+
+// newDemo makes the UP emulator for export --demo.
+func newDemo(o provider.DemoOptions) (provider.Demo, error) {
+	cfg := upserver.Config{Seed: o.Seed, Days: o.Days, AutoApprove: o.AutoApprove}
+	if o.Quota != "" {
+		q, err := upserver.ParseQuota(o.Quota)
+		if err != nil {
+			return nil, fmt.Errorf("demo quota: %w", err)
+		}
+		cfg.Quota = q
+	}
+	srv, err := upserver.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return demo{srv}, nil
+}
+
+type demo struct{ *upserver.Server }
+
+func (d demo) Info(baseURL string) provider.DemoInfo {
+	i := d.Server.Info(baseURL)
+	return provider.DemoInfo{APIURL: i.APIURL, AuthURL: i.AuthURL, TokenURL: i.TokenURL, DeviceURL: i.DeviceURL,
+		RevokeURL: i.RevokeURL, Issuer: i.BaseURL, ClientID: i.ClientID, ClientSecret: i.ClientSecret}
+}
