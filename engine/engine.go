@@ -63,9 +63,9 @@ type Config struct {
 	// Provenance for the manifest. Source says where the data came from:
 	// "demo", or the token endpoint of the login.
 	ToolVersion, Source, APIURL string
-	Observer                      Observer
-	Logger                        *slog.Logger
-	Now                           func() time.Time
+	Observer                    Observer
+	Logger                      *slog.Logger
+	Now                         func() time.Time
 }
 
 // Observer is told how the run goes, for progress displays.

@@ -359,5 +359,7 @@ type partialUnits struct {
 	endpoint, kind string
 }
 
-func (u partialUnits) Get(key string) ([]byte, bool)    { return u.p.get(u.endpoint, u.kind, key) }
-func (u partialUnits) Put(key string, data []byte) error { return u.p.put(u.endpoint, u.kind, key, data) }
+func (u partialUnits) Get(key string) ([]byte, bool) { return u.p.get(u.endpoint, u.kind, key) }
+func (u partialUnits) Put(key string, data []byte) error {
+	return u.p.put(u.endpoint, u.kind, key, data)
+}

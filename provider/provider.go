@@ -170,7 +170,7 @@ type Demo interface {
 // DemoInfo locates a served emulator.
 type DemoInfo struct {
 	APIURL, AuthURL, TokenURL, DeviceURL, RevokeURL, Issuer string
-	ClientID, ClientSecret                                 string
+	ClientID, ClientSecret                                  string
 }
 
 // Lookup returns the named resource.
