@@ -78,6 +78,8 @@ type API struct {
 	// WhoAmI names the resource that tells whose data a login reads, in
 	// one cheap request; empty when there is none.
 	WhoAmI string
+	// UserName, when set, reads a person's name from WhoAmI's answer.
+	UserName func(json.RawMessage) string
 }
 
 // Resource is one readable resource of the API.

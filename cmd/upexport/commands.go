@@ -1,17 +1,23 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"github.com/urfave/cli/v2"
 
-// commands lists every subcommand; each lives in its own file.
-func commands() []*cli.Command {
+	"github.com/upexport/upexport/provider"
+)
+
+// commands lists every subcommand; each lives in its own file. reg holds
+// the providers they work with.
+func commands(reg *provider.Registry) []*cli.Command {
 	cmds := []*cli.Command{
-		exportCommand(),
-		loginCommand(),
-		logoutCommand(),
-		statusCommand(),
-		endpointsCommand(),
-		schemaCommand(),
-		demoServerCommand(),
+		exportCommand(reg),
+		loginCommand(reg),
+		logoutCommand(reg),
+		statusCommand(reg),
+		providersCommand(reg),
+		endpointsCommand(reg),
+		schemaCommand(reg),
+		demoServerCommand(reg),
 	}
 	for _, c := range cmds {
 		withUsageExit(c)

@@ -14,20 +14,24 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/provider"
+	"github.com/upexport/upexport/providers/jawbone"
 )
 
 // shutdownGrace bounds how long in-flight requests may finish after an
 // interrupt.
 const shutdownGrace = 5 * time.Second
 
-func demoServerCommand() *cli.Command {
+func demoServerCommand(reg *provider.Registry) *cli.Command {
 	return &cli.Command{
 		Name:  "demo-server",
-		Usage: "run the built-in UP-compatible demo server (OAuth2 + API) with synthetic data",
+		Usage: "run a provider's built-in emulator (OAuth2 + API) with synthetic data",
 		Description: "Prints one JSON line on stdout with base_url, api_url, auth_url, token_url, device_url,\n" +
 			"revoke_url, client_id and client_secret, then serves until interrupted (Ctrl-C or SIGTERM).\n" +
-			"The data is a pure function of --seed, --users and the date: the same flags serve the same bytes.",
+			"The data is a pure function of --seed, --users and the date: the same flags serve the same bytes.\n" +
+			"--users, --access-ttl, --client-id, --client-secret and the --fault-* flags are those of the jawbone emulator.",
 		Flags: []cli.Flag{
+			providerFlag(reg, ""),
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:0", Usage: "listen address; port 0 picks a free port", EnvVars: []string{"UPEXPORT_DEMO_ADDR"}},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the synthetic data", EnvVars: []string{"UPEXPORT_DEMO_SEED"}},
 			&cli.IntFlag{Name: "days", Value: upserver.DefaultDays, Usage: "days of history per user (up to 36500)", EnvVars: []string{"UPEXPORT_DEMO_DAYS"}},
@@ -44,13 +48,20 @@ func demoServerCommand() *cli.Command {
 			&cli.StringFlag{Name: "client-secret", Value: upserver.DefaultClientSecret, Usage: "OAuth client secret", EnvVars: []string{"UPEXPORT_DEMO_CLIENT_SECRET"}},
 			&cli.BoolFlag{Name: "verbose", Usage: "log requests that fail to stderr", EnvVars: []string{"UPEXPORT_DEMO_VERBOSE"}},
 		},
-		Action: runDemoServer,
+		Action: func(c *cli.Context) error { return runDemoServer(c, reg) },
 	}
 }
 
-func runDemoServer(c *cli.Context) error {
+func runDemoServer(c *cli.Context, reg *provider.Registry) error {
 	if c.NArg() > 0 {
 		return usageErrorf("demo-server takes no arguments, got %q", c.Args().First())
+	}
+	p, err := selectedProvider(c, reg)
+	if err != nil {
+		return err
+	}
+	if p.Name != jawbone.Name {
+		return runProviderDemo(c, p)
 	}
 	cfg := upserver.Config{
 		Seed:         c.Int64("seed"),
@@ -84,11 +95,42 @@ func runDemoServer(c *cli.Context) error {
 	if err != nil {
 		return usageErrorf("demo-server: %w", err)
 	}
-	return serveDemo(c.Context, c.String("addr"), srv, c.App.Writer)
+	return serveDemo(c.Context, c.String("addr"), jawbone.Demo(srv), c.App.Writer)
 }
 
-// serveDemo listens, prints the Info line, and serves until ctx ends.
-func serveDemo(ctx context.Context, addr string, srv *upserver.Server, stdout io.Writer) error {
+// runProviderDemo serves the emulator of a provider other than jawbone,
+// which takes only the options every emulator has.
+func runProviderDemo(c *cli.Context, p *provider.Provider) error {
+	if p.NewDemo == nil {
+		return usageErrorf("demo-server: %s has no emulator", p.Name)
+	}
+	for _, f := range []string{"users", "access-ttl", "client-id", "client-secret", "fault-429", "fault-500", "fault-drop", "fault-slow"} {
+		if c.IsSet(f) {
+			return usageErrorf("demo-server: --%s is an option of the jawbone emulator only", f)
+		}
+	}
+	demo, err := p.NewDemo(provider.DemoOptions{Seed: c.Int64("seed"), Days: c.Int("days"), Quota: c.String("quota"),
+		AutoApprove: c.Bool("auto-approve")})
+	if err != nil {
+		return usageErrorf("demo-server: %w", err)
+	}
+	return serveDemo(c.Context, c.String("addr"), demo, c.App.Writer)
+}
+
+// demoInfo is the line demo-server prints: where everything is.
+type demoInfo struct {
+	BaseURL      string `json:"base_url"`
+	APIURL       string `json:"api_url"`
+	AuthURL      string `json:"auth_url"`
+	TokenURL     string `json:"token_url"`
+	DeviceURL    string `json:"device_url"`
+	RevokeURL    string `json:"revoke_url"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// serveDemo listens, prints the info line, and serves until ctx ends.
+func serveDemo(ctx context.Context, addr string, srv provider.Demo, stdout io.Writer) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -98,7 +140,10 @@ func serveDemo(ctx context.Context, addr string, srv *upserver.Server, stdout io
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	line, err := json.Marshal(srv.Info("http://" + ln.Addr().String()))
+	base := "http://" + ln.Addr().String()
+	i := srv.Info(base)
+	line, err := json.Marshal(demoInfo{BaseURL: base, APIURL: i.APIURL, AuthURL: i.AuthURL, TokenURL: i.TokenURL,
+		DeviceURL: i.DeviceURL, RevokeURL: i.RevokeURL, ClientID: i.ClientID, ClientSecret: i.ClientSecret})
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("demo-server: %w", err)

@@ -8,33 +8,31 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/upexport/upexport/fetch"
-	"github.com/upexport/upexport/schema"
+	"github.com/upexport/upexport/provider"
 )
 
-func endpointsCommand() *cli.Command {
+func endpointsCommand(reg *provider.Registry) *cli.Command {
 	return &cli.Command{
 		Name:  "endpoints",
-		Usage: "list the endpoints export reads, the scope each needs and the tables each feeds",
-		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+		Usage: "list the resources export reads from the provider, the scope each needs and the tables each feeds",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}, providerFlag(reg, "")},
 		Action: func(c *cli.Context) error {
+			p, err := selectedProvider(c, reg)
+			if err != nil {
+				return err
+			}
 			type row struct {
-				Name   string   `json:"name"`
-				Path   string   `json:"path"`
-				Scopes []string `json:"scopes"`
-				Tables []string `json:"tables"`
-				Ticks  bool     `json:"ticks_only,omitempty"`
-				Doc    string   `json:"description"`
+				Name     string   `json:"name"`
+				Path     string   `json:"path"`
+				Scopes   []string `json:"scopes"`
+				Tables   []string `json:"tables"`
+				Optional bool     `json:"ticks_only,omitempty"`
+				Doc      string   `json:"description"`
 			}
 			var rows []row
-			for _, ep := range fetch.Catalog() {
-				r := row{Name: ep.Name, Path: ep.Path, Scopes: ep.Scopes, Doc: ep.Doc, Ticks: ep.Parent != ""}
-				if r.Path == "" {
-					if p, ok := fetch.Lookup(ep.Parent); ok {
-						r.Path = p.TicksPath + "/{xid}/ticks"
-					}
-				}
-				for _, t := range schema.Tables(ep.Name) {
+			for _, ep := range p.Resources {
+				r := row{Name: ep.Name, Path: ep.Path, Scopes: ep.Scopes, Doc: ep.Doc, Optional: ep.Optional}
+				for _, t := range p.Tables.Tables(ep.Name) {
 					r.Tables = append(r.Tables, t.Name)
 				}
 				rows = append(rows, r)
@@ -52,7 +50,7 @@ func endpointsCommand() *cli.Command {
 					scopes = "-"
 				}
 				name := r.Name
-				if r.Ticks {
+				if r.Optional {
 					name += " (--ticks)"
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, r.Path, scopes, strings.Join(r.Tables, ", "))

@@ -22,12 +22,12 @@ import (
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/safehttp"
-	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/internal/termui"
+	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/schema"
 )
 
-func exportCommand() *cli.Command {
+func exportCommand(reg *provider.Registry) *cli.Command {
 	const (
 		catWhat   = "What to export"
 		catOutput = "Output"
@@ -51,9 +51,9 @@ func exportCommand() *cli.Command {
 		&cli.StringFlag{Name: "since", EnvVars: []string{"UPEXPORT_SINCE"}, Category: catWhat, Usage: "first day to export, YYYY-MM-DD (UTC)"},
 		&cli.StringFlag{Name: "until", EnvVars: []string{"UPEXPORT_UNTIL"}, Category: catWhat, Usage: "last day to export, YYYY-MM-DD (UTC), inclusive"},
 		&cli.StringFlag{Name: "endpoints", EnvVars: []string{"UPEXPORT_ENDPOINTS"}, Category: catWhat,
-			Usage: "comma-separated endpoints to export (default: every readable one; see 'upexport endpoints')"},
+			Usage: "comma-separated resources to export (default: every readable one; see 'upexport endpoints')"},
 		&cli.BoolFlag{Name: "ticks", EnvVars: []string{"UPEXPORT_TICKS"}, Category: catWhat,
-			Usage: "also export the minute ticks of moves, sleeps and workouts (one request per item: large)"},
+			Usage: "also export the optional per-item series, such as Jawbone's minute ticks (one request per item: large)"},
 		&cli.BoolFlag{Name: "incremental", EnvVars: []string{"UPEXPORT_INCREMENTAL"}, Category: catWhat,
 			Usage: "fetch only what changed since the last run into --out, and merge it in"},
 		&cli.PathFlag{Name: "from-raw", EnvVars: []string{"UPEXPORT_FROM_RAW"}, Category: catWhat,
@@ -92,7 +92,7 @@ func exportCommand() *cli.Command {
 		&cli.IntFlag{Name: "max-pages", Value: 1_000_000, EnvVars: []string{"UPEXPORT_MAX_PAGES"}, Category: catFetch,
 			Usage: "stop an endpoint that pages on past this many pages", Action: atLeast("max-pages", 1)},
 		&cli.BoolFlag{Name: "demo", EnvVars: []string{"UPEXPORT_DEMO"}, Category: catDemo,
-			Usage: "export from the built-in demo server, started on a free loopback port: no account and no network needed"},
+			Usage: "export from the provider's built-in emulator, started on a free loopback port: no account and no network needed"},
 		&cli.IntFlag{Name: "demo-days", Value: 90, EnvVars: []string{"UPEXPORT_DEMO_DAYS"}, Category: catDemo, Usage: "days of history the demo server makes up", Action: atLeast("demo-days", 1)},
 		&cli.Int64Flag{Name: "demo-seed", Value: 1, EnvVars: []string{"UPEXPORT_DEMO_SEED"}, Category: catDemo, Usage: "seed of the demo data"},
 		&cli.StringFlag{Name: "demo-quota", EnvVars: []string{"UPEXPORT_DEMO_QUOTA"}, Category: catDemo,
@@ -112,12 +112,12 @@ func exportCommand() *cli.Command {
 		Description: "Fetches every readable endpoint (or --endpoints), keeps the fetched items in OUT/.raw,\n" +
 			"flattens them into typed tables and writes them with a manifest.json. Everything is written\n" +
 			"into a temporary directory that replaces OUT only when the run succeeds.\n\n" + exitCodesHelp,
-		Flags:  append(flags, providerFlags()...),
-		Action: runExport,
+		Flags:  append(flags, providerFlags(reg)...),
+		Action: func(c *cli.Context) error { return runExport(c, reg) },
 	}
 }
 
-func runExport(c *cli.Context) error {
+func runExport(c *cli.Context, reg *provider.Registry) error {
 	ctx := c.Context
 	if c.Args().Present() {
 		return usageErrorf("export takes no arguments (got %q): flags go before them", c.Args().Slice())
@@ -138,7 +138,11 @@ func runExport(c *cli.Context) error {
 		// Select takes no names as "all": a list of only commas is a slip.
 		return usageErrorf("--endpoints %q names no endpoint (leave it out to export every readable one)", c.String("endpoints"))
 	}
-	eps, err := fetch.Select(names, c.Bool("ticks"))
+	prov, err := selectedProvider(c, reg)
+	if err != nil {
+		return err
+	}
+	eps, err := prov.Select(names, c.Bool("ticks"))
 	if err != nil {
 		return usageError{fmt.Errorf("--endpoints: %w", err)}
 	}
@@ -166,6 +170,7 @@ func runExport(c *cli.Context) error {
 	defer closeProgress()
 
 	cfg := engine.Config{
+		Provider:    prov,
 		Out:         c.Path("out"),
 		FromRaw:     c.Path("from-raw"),
 		Since:       since,
@@ -189,41 +194,42 @@ func runExport(c *cli.Context) error {
 		Logger:      log,
 	}
 	if c.IsSet("endpoints") || cfg.FromRaw == "" {
-		cfg.Endpoints = eps
+		cfg.Resources = eps
 	}
 	if cfg.FromRaw == "" {
 		var hc *http.Client
 		var p auth.Provider
 		var granted []string
 		if c.Bool("demo") {
-			stop, sess, err := startDemo(c, log)
+			stop, sess, err := startDemo(c, prov, log)
 			if err != nil {
 				return err
 			}
 			defer stop()
 			hc, p = sess.Client(), sess.Provider()
 			granted = sessionScopes(ctx, sess)
-			cfg.Provider = "demo"
+			cfg.Source = "demo"
 			// The port changes every run; the seed and days name the data,
 			// so --incremental can follow an earlier --demo export.
 			cfg.APIURL = fmt.Sprintf("upexport-demo:seed=%d;days=%d", c.Int64("demo-seed"), c.Int("demo-days"))
 		} else {
-			sess, err := sessionFromFlags(c)
+			sess, err := sessionFromFlags(c, reg)
 			if err != nil {
 				return err
 			}
 			hc, p = sess.Client(), sess.Provider()
 			granted = sessionScopes(ctx, sess)
-			cfg.Provider = safehttp.Redact(p.TokenURL)
+			cfg.Source = safehttp.Redact(p.TokenURL)
 		}
 		if cfg.APIURL == "" {
 			// It goes into the manifest and messages: no password.
 			cfg.APIURL = safehttp.Redact(p.APIURL)
 		}
-		cfg.Endpoints = allowed(cfg.Endpoints, granted, progress, log)
+		cfg.Resources = allowed(cfg.Resources, granted, progress, log)
 		cfg.Client, err = fetch.NewClient(fetch.Options{
 			HTTPClient:   hc,
 			APIURL:       p.APIURL,
+			Envelope:     prov.API.Envelope,
 			Concurrency:  c.Int("concurrency"),
 			Rate:         c.Float64("rate"),
 			Retries:      retriesFlag(c),
@@ -273,17 +279,15 @@ func runExport(c *cli.Context) error {
 // startDemo runs the demo server on a free loopback port and logs in to it
 // through the real loopback flow, with the server approving by itself. The
 // token lives in memory only.
-func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Session, err error) {
+func startDemo(c *cli.Context, prov *provider.Provider, log *slog.Logger) (stop func(), sess *auth.Session, err error) {
 	ctx := c.Context
-	cfg := upserver.Config{Seed: c.Int64("demo-seed"), Days: c.Int("demo-days"), AutoApprove: true}
-	if v := c.String("demo-quota"); v != "" {
-		if cfg.Quota, err = upserver.ParseQuota(v); err != nil {
-			return nil, nil, usageErrorf("--demo-quota: %w", err)
-		}
+	if prov.NewDemo == nil {
+		return nil, nil, usageErrorf("--demo: %s has no emulator", prov.Name)
 	}
-	srv, err := upserver.New(cfg)
+	srv, err := prov.NewDemo(provider.DemoOptions{Seed: c.Int64("demo-seed"), Days: c.Int("demo-days"),
+		Quota: c.String("demo-quota"), AutoApprove: true})
 	if err != nil {
-		return nil, nil, fmt.Errorf("demo server: %w", err)
+		return nil, nil, usageErrorf("--demo: %w", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -301,13 +305,14 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 		defer cancel()
 		hs.Shutdown(sctx)
 	}
-	info := srv.Info("http://" + ln.Addr().String())
+	base := "http://" + ln.Addr().String()
+	info := srv.Info(base)
 	p := auth.Provider{
 		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
-		RevokeURL: info.RevokeURL, Issuer: info.BaseURL, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
-		Scopes: demoScopes(),
+		RevokeURL: info.RevokeURL, Issuer: info.Issuer, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
+		Scopes: demoScopes(prov), AuthStyle: prov.OAuth.AuthStyle,
 	}
-	log.Info("demo server", "url", info.BaseURL)
+	log.Info("demo server", "url", base)
 	hc := httpClient(c)
 	tok, err := auth.LoginLoopback(ctx, p, auth.LoopbackOptions{
 		OpenURL:    auth.HTTPOpener(nil),
@@ -327,13 +332,11 @@ func startDemo(c *cli.Context, log *slog.Logger) (stop func(), sess *auth.Sessio
 	return stop, sess, nil
 }
 
-// demoScopes are the Jawbone read scopes plus any other scope the endpoint
-// catalog uses (cardiac_read): the demo server grants every one. The
-// Jawbone list carries extended_read and location_read, which no endpoint
-// requires but which unlock fields (weight, place_*).
-func demoScopes() []string {
-	out := auth.JawboneProvider().Scopes
-	for _, ep := range fetch.Catalog() {
+// demoScopes are the provider's default scopes plus any other scope a
+// resource needs: the emulator grants every one.
+func demoScopes(prov *provider.Provider) []string {
+	out := slices.Clone(prov.OAuth.Scopes)
+	for _, ep := range prov.Resources {
 		for _, sc := range ep.Scopes {
 			if !slices.Contains(out, sc) {
 				out = append(out, sc)
@@ -356,7 +359,7 @@ func sessionScopes(ctx context.Context, s *auth.Session) []string {
 // allowed drops the endpoints the granted scopes do not cover, with one
 // warning each. Endpoints the server forbids anyway are skipped by the
 // engine with the same warning.
-func allowed(eps []fetch.Endpoint, granted []string, obs interface{ Skip(string, string) }, log *slog.Logger) []fetch.Endpoint {
+func allowed(eps []provider.Resource, granted []string, obs interface{ Skip(string, string) }, log *slog.Logger) []provider.Resource {
 	if len(granted) == 0 {
 		return eps
 	}
@@ -364,7 +367,7 @@ func allowed(eps []fetch.Endpoint, granted []string, obs interface{ Skip(string,
 	for _, s := range granted {
 		set[s] = true
 	}
-	var out []fetch.Endpoint
+	var out []provider.Resource
 	for _, ep := range eps {
 		if ep.Allowed(set) {
 			out = append(out, ep)

@@ -10,9 +10,10 @@ import (
 
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/safehttp"
+	"github.com/upexport/upexport/provider"
 )
 
-func loginCommand() *cli.Command {
+func loginCommand(reg *provider.Registry) *cli.Command {
 	return &cli.Command{
 		Name:  "login",
 		Usage: "log in through the browser (or with a device code) and store the token",
@@ -38,13 +39,13 @@ func loginCommand() *cli.Command {
 					return usageErrorf("invalid --redirect-host %q: use 127.0.0.1, localhost or [::1]", v)
 				}},
 			&cli.DurationFlag{Name: "timeout", Value: 5 * time.Minute, Usage: "how long to wait for the browser"},
-		}, providerFlags()...),
-		Action: runLogin,
+		}, providerFlags(reg)...),
+		Action: func(c *cli.Context) error { return runLogin(c, reg) },
 	}
 }
 
-func runLogin(c *cli.Context) error {
-	p, store, err := providerAndFile(c)
+func runLogin(c *cli.Context, reg *provider.Registry) error {
+	p, store, err := providerAndFile(c, reg)
 	if err != nil {
 		return err
 	}

@@ -7,19 +7,20 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/provider"
 )
 
-func logoutCommand() *cli.Command {
+func logoutCommand(reg *provider.Registry) *cli.Command {
 	return &cli.Command{
 		Name:   "logout",
 		Usage:  "revoke the token at the server (when it supports RFC 7009) and delete it from this machine",
-		Flags:  providerFlags(),
-		Action: runLogout,
+		Flags:  providerFlags(reg),
+		Action: func(c *cli.Context) error { return runLogout(c, reg) },
 	}
 }
 
-func runLogout(c *cli.Context) error {
-	p, store, err := providerAndFile(c)
+func runLogout(c *cli.Context, reg *provider.Registry) error {
+	p, store, err := providerAndFile(c, reg)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/upexport/upexport/providers/all"
 )
 
 // Exit codes, documented in the app's help.
@@ -119,9 +121,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:    "upexport",
-		Usage:   "export your Jawbone-UP-style data into analysis-ready CSV, Parquet or XLSX",
+		Usage:   "export your data from an OAuth2 REST API (Jawbone UP, ...) into analysis-ready CSV, Parquet or XLSX",
 		Version: toolVersion(),
-		Description: "upexport logs you in through your browser, pages through every endpoint of the API,\n" +
+		Description: "upexport logs you in through your browser, pages through every resource of the API,\n" +
 			"flattens nested details, hourly totals, time zones and minute ticks into typed tables,\n" +
 			"and writes files that load straight into pandas, DuckDB, Spark or a spreadsheet.\n\n" +
 			"Try it with no account:  upexport export --demo --out ./up-export",
@@ -136,7 +138,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return cli.Exit(err.Error(), exitUsage)
 		},
-		Commands: commands(),
+		Commands: commands(all.Registry()),
 		Action: func(c *cli.Context) error {
 			if !c.Args().Present() {
 				return cli.ShowAppHelp(c)

@@ -11,6 +11,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/provider"
+	"github.com/upexport/upexport/providers/all"
 )
 
 // Provider flags, shared by login, logout, status and export.
@@ -26,30 +28,32 @@ const (
 	flagScopes       = "scopes"
 	flagAuthStyle    = "auth-style"
 	flagTokenFile    = "token-file"
+	flagProvider     = "provider"
 
 	envClientSecret = "UPEXPORT_CLIENT_SECRET"
 )
 
-// providerFlags are the settings of the OAuth server and the API. Defaults
-// are the real Jawbone endpoints; every one can also come from UPEXPORT_*.
-func providerFlags() []cli.Flag {
-	def := auth.JawboneProvider()
-	cat := "Provider (defaults: the real Jawbone UP API)"
-	str := func(name, env, usage, value string) *cli.StringFlag {
-		return &cli.StringFlag{Name: name, EnvVars: []string{env}, Usage: usage, Value: value, Category: cat}
+// providerFlags are --provider and the settings of its OAuth server and
+// API. The URLs default to the provider's own; every one can also come
+// from UPEXPORT_*.
+func providerFlags(reg *provider.Registry) []cli.Flag {
+	cat := "Provider (defaults: the provider's own endpoints; see 'upexport providers')"
+	str := func(name, env, usage string) *cli.StringFlag {
+		return &cli.StringFlag{Name: name, EnvVars: []string{env}, Usage: usage, Category: cat}
 	}
 	return append([]cli.Flag{
-		str(flagAPIURL, "UPEXPORT_API_URL", "base URL of the API", def.APIURL),
-		str(flagAuthURL, "UPEXPORT_AUTH_URL", "OAuth authorization endpoint", def.AuthURL),
-		str(flagTokenURL, "UPEXPORT_TOKEN_URL", "OAuth token endpoint", def.TokenURL),
-		str(flagDeviceURL, "UPEXPORT_DEVICE_URL", "RFC 8628 device authorization endpoint, for login --device", def.DeviceURL),
-		str(flagRevokeURL, "UPEXPORT_REVOKE_URL", "RFC 7009 revocation endpoint, used by logout", def.RevokeURL),
-		str(flagIssuer, "UPEXPORT_ISSUER", "issuer to check RFC 9207 'iss' in the login redirect against", def.Issuer),
-		str(flagClientID, "UPEXPORT_CLIENT_ID", "OAuth client id of the app registered with the provider", def.ClientID),
-		str(flagClientSecret, envClientSecret, "OAuth client secret; prefer $"+envClientSecret+": other users can see command lines in ps", ""),
-		str(flagScopes, "UPEXPORT_SCOPES", "space- or comma-separated scopes to request", strings.Join(def.Scopes, " ")),
-		&cli.StringFlag{Name: flagAuthStyle, EnvVars: []string{"UPEXPORT_AUTH_STYLE"}, Value: "auto", Category: cat,
-			Usage: "how the client authenticates at the token endpoint: auto, params (form parameters, as Jawbone did) or header (HTTP Basic)",
+		providerFlag(reg, cat),
+		str(flagAPIURL, "UPEXPORT_API_URL", "base URL of the API"),
+		str(flagAuthURL, "UPEXPORT_AUTH_URL", "OAuth authorization endpoint"),
+		str(flagTokenURL, "UPEXPORT_TOKEN_URL", "OAuth token endpoint"),
+		str(flagDeviceURL, "UPEXPORT_DEVICE_URL", "RFC 8628 device authorization endpoint, for login --device"),
+		str(flagRevokeURL, "UPEXPORT_REVOKE_URL", "RFC 7009 revocation endpoint, used by logout"),
+		str(flagIssuer, "UPEXPORT_ISSUER", "issuer to check RFC 9207 'iss' in the login redirect against"),
+		str(flagClientID, "UPEXPORT_CLIENT_ID", "OAuth client id of the app registered with the provider"),
+		str(flagClientSecret, envClientSecret, "OAuth client secret; prefer $"+envClientSecret+": other users can see command lines in ps"),
+		str(flagScopes, "UPEXPORT_SCOPES", "space- or comma-separated scopes to request (default: the provider's)"),
+		&cli.StringFlag{Name: flagAuthStyle, EnvVars: []string{"UPEXPORT_AUTH_STYLE"}, Category: cat,
+			Usage: "how the client authenticates at the token endpoint: auto, params (form parameters, as Jawbone did) or header (HTTP Basic); default: the provider's",
 			Action: func(_ *cli.Context, v string) error {
 				_, err := parseAuthStyle(v)
 				return err
@@ -59,9 +63,37 @@ func providerFlags() []cli.Flag {
 	}, networkFlags()...)
 }
 
+// providerFlag is --provider, which every command that talks to an API or
+// describes one takes.
+func providerFlag(reg *provider.Registry, category string) cli.Flag {
+	return &cli.StringFlag{Name: flagProvider, EnvVars: []string{"UPEXPORT_PROVIDER"}, Value: all.Default, Category: category,
+		Usage: "the API: " + strings.Join(reg.Names(), ", ") + " (see 'upexport providers')",
+		Action: func(_ *cli.Context, v string) error {
+			if _, err := reg.Lookup(v); err != nil {
+				return usageErrorf("--%s: %w", flagProvider, err)
+			}
+			return nil
+		}}
+}
+
+// selectedProvider is the provider --provider names.
+func selectedProvider(c *cli.Context, reg *provider.Registry) (*provider.Provider, error) {
+	name := c.String(flagProvider)
+	if name == "" {
+		name = all.Default
+	}
+	p, err := reg.Lookup(name)
+	if err != nil {
+		return nil, usageErrorf("--%s: %w", flagProvider, err)
+	}
+	return p, nil
+}
+
 func parseAuthStyle(s string) (oauth2.AuthStyle, error) {
 	switch strings.ToLower(s) {
-	case "", "auto":
+	case "":
+		return -1, nil // the provider's
+	case "auto":
 		return oauth2.AuthStyleAutoDetect, nil
 	case "params":
 		return oauth2.AuthStyleInParams, nil
@@ -71,25 +103,43 @@ func parseAuthStyle(s string) (oauth2.AuthStyle, error) {
 	return 0, usageErrorf("invalid --%s %q: use auto, params or header", flagAuthStyle, s)
 }
 
-// providerFromFlags builds the Provider from flags and environment. It
-// warns when the client secret was given on the command line. apiOnly
-// checks only what API calls need: with $UPEXPORT_ACCESS_TOKEN alone there
-// is nothing to refresh, and no client id is needed.
-func providerFromFlags(c *cli.Context, apiOnly bool) (auth.Provider, error) {
+// providerFromFlags builds the OAuth server settings from the provider
+// --provider names, overridden by flags and environment. It warns when the
+// client secret was given on the command line. apiOnly checks only what
+// API calls need: with $UPEXPORT_ACCESS_TOKEN alone there is nothing to
+// refresh, and no client id is needed.
+func providerFromFlags(c *cli.Context, reg *provider.Registry, apiOnly bool) (auth.Provider, *provider.Provider, error) {
+	def, err := selectedProvider(c, reg)
+	if err != nil {
+		return auth.Provider{}, nil, err
+	}
 	style, err := parseAuthStyle(c.String(flagAuthStyle))
 	if err != nil {
-		return auth.Provider{}, err
+		return auth.Provider{}, nil, err
+	}
+	if style < 0 {
+		style = def.OAuth.AuthStyle
+	}
+	or := func(flag, fallback string) string {
+		if v := strings.TrimSpace(c.String(flag)); v != "" {
+			return v
+		}
+		return fallback
+	}
+	scopes := def.OAuth.Scopes
+	if v := c.String(flagScopes); strings.TrimSpace(v) != "" {
+		scopes = strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
 	}
 	p := auth.Provider{
-		APIURL:       strings.TrimRight(strings.TrimSpace(c.String(flagAPIURL)), "/"),
-		AuthURL:      strings.TrimSpace(c.String(flagAuthURL)),
-		TokenURL:     strings.TrimSpace(c.String(flagTokenURL)),
-		DeviceURL:    strings.TrimSpace(c.String(flagDeviceURL)),
-		RevokeURL:    strings.TrimSpace(c.String(flagRevokeURL)),
-		Issuer:       strings.TrimSpace(c.String(flagIssuer)),
-		ClientID:     strings.TrimSpace(c.String(flagClientID)),
-		ClientSecret: strings.TrimSpace(c.String(flagClientSecret)),
-		Scopes:       strings.FieldsFunc(c.String(flagScopes), func(r rune) bool { return r == ' ' || r == ',' }),
+		APIURL:       strings.TrimRight(or(flagAPIURL, def.API.BaseURL), "/"),
+		AuthURL:      or(flagAuthURL, def.OAuth.AuthURL),
+		TokenURL:     or(flagTokenURL, def.OAuth.TokenURL),
+		DeviceURL:    or(flagDeviceURL, def.OAuth.DeviceURL),
+		RevokeURL:    or(flagRevokeURL, def.OAuth.RevokeURL),
+		Issuer:       or(flagIssuer, ""),
+		ClientID:     or(flagClientID, ""),
+		ClientSecret: or(flagClientSecret, ""),
+		Scopes:       scopes,
 		AuthStyle:    style,
 	}
 	if p.ClientSecret != "" && os.Getenv(envClientSecret) == "" {
@@ -101,9 +151,9 @@ func providerFromFlags(c *cli.Context, apiOnly bool) (auth.Provider, error) {
 		validate = p.ValidateAPI
 	}
 	if err := validate(); err != nil {
-		return auth.Provider{}, usageError{err}
+		return auth.Provider{}, nil, usageError{err}
 	}
-	return p, nil
+	return p, def, nil
 }
 
 // accessTokenOnly reports whether the token comes from $UPEXPORT_ACCESS_TOKEN
@@ -114,11 +164,11 @@ func accessTokenOnly() bool {
 
 // fileStoreFromFlags is the token file: --token-file or the per-provider
 // default.
-func fileStoreFromFlags(c *cli.Context, p auth.Provider) (*auth.FileStore, error) {
+func fileStoreFromFlags(c *cli.Context, name string, p auth.Provider) (*auth.FileStore, error) {
 	if path := c.Path(flagTokenFile); path != "" {
 		return auth.NewFileStore(path), nil
 	}
-	path, err := auth.DefaultTokenPath(p)
+	path, err := auth.DefaultTokenPath(name, p)
 	if err != nil {
 		return nil, err
 	}
@@ -127,22 +177,22 @@ func fileStoreFromFlags(c *cli.Context, p auth.Provider) (*auth.FileStore, error
 
 // providerAndFile is the provider and its token file, for the commands
 // that manage the stored login (login, logout).
-func providerAndFile(c *cli.Context) (auth.Provider, *auth.FileStore, error) {
-	p, err := providerFromFlags(c, false)
+func providerAndFile(c *cli.Context, reg *provider.Registry) (auth.Provider, *auth.FileStore, error) {
+	p, def, err := providerFromFlags(c, reg, false)
 	if err != nil {
 		return p, nil, err
 	}
-	store, err := fileStoreFromFlags(c, p)
+	store, err := fileStoreFromFlags(c, def.Name, p)
 	return p, store, err
 }
 
 // tokenStoreFromFlags prefers a token from the environment (CI) over the
 // token file.
-func tokenStoreFromFlags(c *cli.Context, p auth.Provider) (auth.TokenStore, error) {
+func tokenStoreFromFlags(c *cli.Context, name string, p auth.Provider) (auth.TokenStore, error) {
 	if s, ok := auth.NewEnvStore(os.Getenv, noticef(c)); ok {
 		return s, nil
 	}
-	return fileStoreFromFlags(c, p)
+	return fileStoreFromFlags(c, name, p)
 }
 
 // noticef prints notices for the user on stderr.
@@ -155,12 +205,12 @@ func noticef(c *cli.Context) func(string, ...any) {
 // an authenticated session; export and status use it. With no stored token
 // it logs in through the browser when there is a terminal to interact on,
 // and otherwise fails at once with exit code 3.
-func sessionFromFlags(c *cli.Context) (*auth.Session, error) {
-	p, err := providerFromFlags(c, accessTokenOnly())
+func sessionFromFlags(c *cli.Context, reg *provider.Registry) (*auth.Session, error) {
+	p, def, err := providerFromFlags(c, reg, accessTokenOnly())
 	if err != nil {
 		return nil, err
 	}
-	store, err := tokenStoreFromFlags(c, p)
+	store, err := tokenStoreFromFlags(c, def.Name, p)
 	if err != nil {
 		return nil, err
 	}

@@ -2,36 +2,34 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/safehttp"
 	"github.com/upexport/upexport/internal/termui"
+	"github.com/upexport/upexport/provider"
 )
 
-func statusCommand() *cli.Command {
+func statusCommand(reg *provider.Registry) *cli.Command {
 	return &cli.Command{
 		Name:   "status",
 		Usage:  "show who is logged in, with which scopes, until when, and where the token is kept",
-		Flags:  providerFlags(),
-		Action: runStatus,
+		Flags:  providerFlags(reg),
+		Action: func(c *cli.Context) error { return runStatus(c, reg) },
 	}
 }
 
-func runStatus(c *cli.Context) error {
-	p, err := providerFromFlags(c, accessTokenOnly())
+func runStatus(c *cli.Context, reg *provider.Registry) error {
+	p, def, err := providerFromFlags(c, reg, accessTokenOnly())
 	if err != nil {
 		return err
 	}
-	store, err := tokenStoreFromFlags(c, p)
+	store, err := tokenStoreFromFlags(c, def.Name, p)
 	if err != nil {
 		return err
 	}
@@ -40,7 +38,7 @@ func runStatus(c *cli.Context) error {
 	if err != nil {
 		return loginNeeded(err)
 	}
-	u, err := fetchMe(ctx, sess)
+	u, err := whoAmI(ctx, def, sess)
 	if err != nil {
 		return loginNeeded(err)
 	}
@@ -48,7 +46,7 @@ func runStatus(c *cli.Context) error {
 	if err != nil {
 		return loginNeeded(err)
 	}
-	fmt.Fprintf(out, "Logged in to %s as %s (xid %s)\n", safehttp.Redact(p.APIURL), u.name(), u.XID)
+	fmt.Fprintf(out, "Logged in to %s (%s) as %s\n", def.Title, safehttp.Redact(p.APIURL), u)
 	scopes := auth.Scopes(tok)
 	if len(scopes) == 0 {
 		scopes = []string{"(not reported by the server)"}
@@ -64,57 +62,36 @@ func runStatus(c *cli.Context) error {
 	return nil
 }
 
-// me is the part of users/@me that status shows.
-type me struct {
-	XID   string `json:"xid"`
-	First string `json:"first"`
-	Last  string `json:"last"`
-}
-
-func (u me) name() string {
-	if n := strings.TrimSpace(u.First + " " + u.Last); n != "" {
-		return n
+// whoAmI asks the API who the token belongs to, through the provider's
+// WhoAmI resource, and names them for people.
+func whoAmI(ctx context.Context, p *provider.Provider, sess *auth.Session) (string, error) {
+	r, ok := p.Lookup(p.API.WhoAmI)
+	if !ok {
+		return "(the API has no call that says who is logged in)", nil
 	}
-	return "user " + u.XID
-}
-
-// fetchMe asks the API who the token belongs to.
-func fetchMe(ctx context.Context, sess *auth.Session) (me, error) {
-	u := sess.Provider().APIURL + "/users/@me"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	c, err := fetch.NewClient(fetch.Options{HTTPClient: sess.Client(), APIURL: sess.Provider().APIURL,
+		Envelope: p.API.Envelope, Retries: -1})
 	if err != nil {
-		return me{}, err
+		return "", err
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := sess.Client().Do(req)
+	data, user, err := c.Get(ctx, r.Name, r.Path, nil)
 	if err != nil {
-		return me{}, err
+		return "", err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return me{}, fmt.Errorf("reading users/@me: %w", err)
+	name := ""
+	if p.API.UserName != nil {
+		name = p.API.UserName(data)
 	}
-	var env struct {
-		Meta struct {
-			Message     string `json:"message"`
-			ErrorDetail string `json:"error_detail"`
-		} `json:"meta"`
-		Data me `json:"data"`
-	}
-	jerr := json.Unmarshal(body, &env)
-	if resp.StatusCode != http.StatusOK {
-		msg := env.Meta.ErrorDetail
-		if msg == "" {
-			msg = env.Meta.Message
+	if user == "" {
+		if k, err := r.Keys(data); err == nil {
+			user = k.ID
 		}
-		return me{}, fmt.Errorf("GET users/@me: HTTP %s: %s", resp.Status, msg)
 	}
-	if jerr != nil {
-		return me{}, fmt.Errorf("GET users/@me: %w", jerr)
+	switch {
+	case user == "":
+		return "", fmt.Errorf("GET %s: the answer names no user", r.Path)
+	case name == "":
+		return "user " + user, nil
 	}
-	if env.Data.XID == "" {
-		return me{}, errors.New("GET users/@me: no user xid in the answer")
-	}
-	return env.Data, nil
+	return fmt.Sprintf("%s (user %s)", name, user), nil
 }

@@ -23,13 +23,23 @@ type FileStore struct {
 func NewFileStore(path string) *FileStore { return &FileStore{path: path} }
 
 // DefaultTokenPath is the token file of p's token chain under the user's
-// config directory: one file per token URL and client id.
-func DefaultTokenPath(p Provider) (string, error) {
+// config directory: one file per provider name, token URL and client id.
+func DefaultTokenPath(name string, p Provider) (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("finding the config directory (use --token-file): %w", err)
 	}
-	return filepath.Join(dir, "upexport", "token-"+p.Key()+".json"), nil
+	path := filepath.Join(dir, "upexport", "token-"+name+"-"+p.Key()+".json")
+	// Versions before providers named the file by the key alone. The key
+	// hashes the token URL and client id, so such a file holds a token of
+	// this very server and app: keep using it where it is.
+	legacy := filepath.Join(dir, "upexport", "token-"+p.Key()+".json")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(legacy); err == nil {
+			return legacy, nil
+		}
+	}
+	return path, nil
 }
 
 func (f *FileStore) String() string { return f.path }

@@ -21,8 +21,12 @@ func newDemo(o provider.DemoOptions) (provider.Demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return demo{srv}, nil
+	return Demo(srv), nil
 }
+
+// Demo is srv as a provider.Demo, for callers that configure the UP
+// emulator beyond DemoOptions.
+func Demo(srv *upserver.Server) provider.Demo { return demo{srv} }
 
 type demo struct{ *upserver.Server }
 

@@ -6,8 +6,10 @@
 package jawbone
 
 import (
+	"encoding/json"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/upexport/upexport/fetch"
@@ -51,6 +53,7 @@ func New() *provider.Provider {
 			BaseURL:  "https://jawbone.com/nudge/api/v.1.1",
 			Envelope: envelope,
 			WhoAmI:   "user",
+			UserName: userName,
 		},
 		Resources: resources(),
 		Tables:    Catalog(),
@@ -132,6 +135,15 @@ func resources() []provider.Resource {
 		ticks("sleeps", "sleep_read", "phase changes of each sleep (with --ticks)"),
 		ticks("workouts", "move_read", "minute ticks of each workout (with --ticks)"),
 	}
+}
+
+// userName is the name in users/@me (first and last).
+func userName(data json.RawMessage) string {
+	var u struct{ First, Last string }
+	if json.Unmarshal(data, &u) != nil {
+		return ""
+	}
+	return strings.TrimSpace(u.First + " " + u.Last)
 }
 
 func nextLink() fetch.Paginator { return &fetch.NextLink{Items: "items", Next: "links.next"} }

@@ -1,0 +1,21 @@
+// Package all lists every provider built into upexport.
+package all
+
+import (
+	"github.com/upexport/upexport/provider"
+	"github.com/upexport/upexport/providers/jawbone"
+)
+
+// Default is the provider used when none is named.
+const Default = jawbone.Name
+
+// Registry returns a registry of every built-in provider.
+func Registry() *provider.Registry {
+	r, err := provider.NewRegistry(
+		jawbone.New(),
+	)
+	if err != nil {
+		panic(err) // the list above has a duplicate: a test guards it
+	}
+	return r
+}
