@@ -67,7 +67,7 @@ func BenchmarkChangeTracking(b *testing.B) {
 					if tracked {
 						tr = newChangeTracker(prev[ep])
 					}
-					_, err := flattenTracked(b.Context(), path, ep, "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr)
+					_, err := flattenTracked(b.Context(), upTables, path, ep, "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -47,11 +47,11 @@ func TestDiscoverParallel(t *testing.T) {
 		}
 		return ""
 	})
-	seq := schema.NewDiscoverer("moves", schema.Options{})
+	seq := upTables.NewDiscoverer("moves", schema.Options{})
 	if err := archive.Each(path, seq.Item); err != nil {
 		t.Fatal(err)
 	}
-	got, err := discover(context.Background(), path, "moves", schema.Options{})
+	got, err := discover(context.Background(), upTables, path, "moves", schema.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestDiscoverParallel(t *testing.T) {
 		}
 		return ""
 	})
-	_, err = discover(context.Background(), strict, "moves", schema.Options{StrictSchema: true})
+	_, err = discover(context.Background(), upTables, strict, "moves", schema.Options{StrictSchema: true})
 	if err == nil || !strings.Contains(err.Error(), "moves item 1501:") {
 		t.Fatalf("strict discovery: %v, want the error of item 1501", err)
 	}
@@ -108,7 +108,7 @@ func TestBuildUndeclaredFields(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := filepath.Join(t.TempDir(), "out")
-		res, err := Run(context.Background(), Config{Out: out, FromRaw: src, Export: export.Options{Format: export.Parquet}})
+		res, err := Run(context.Background(), Config{Out: out, FromRaw: src, Export: export.Options{Format: export.Parquet}, Tables: upTables})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		}
 	}
 	want := map[string][]string{}
-	f, err := schema.NewFlattener("moves", "u1", nil, schema.Options{}, func(b *schema.Batch) error {
+	f, err := upTables.NewFlattener("moves", "u1", nil, schema.Options{}, func(b *schema.Batch) error {
 		rows(b, want)
 		return nil
 	})
@@ -186,7 +186,7 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string][]string{}
-	st, err := flattenFile(context.Background(), path, "moves", "u1", nil, schema.Options{}, 3, func(b *schema.Batch) error {
+	st, err := flattenFile(context.Background(), upTables, path, "moves", "u1", nil, schema.Options{}, 3, func(b *schema.Batch) error {
 		rows(b, got)
 		return nil
 	})
@@ -209,7 +209,7 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		}
 		return ""
 	})
-	_, err = flattenFile(context.Background(), bad, "moves", "u1", nil, schema.Options{}, 3, func(*schema.Batch) error { return nil })
+	_, err = flattenFile(context.Background(), upTables, bad, "moves", "u1", nil, schema.Options{}, 3, func(*schema.Batch) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "moves item 2101:") {
 		t.Fatalf("got %v, want the error of item 2101", err)
 	}
@@ -247,7 +247,7 @@ func TestFlattenFileReadErrorOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, workers := range []int{1, 4} {
-		_, err := flattenFile(context.Background(), path, "moves", "u", nil, schema.Options{}, workers, func(*schema.Batch) error { return nil })
+		_, err := flattenFile(context.Background(), upTables, path, "moves", "u", nil, schema.Options{}, workers, func(*schema.Batch) error { return nil })
 		if err == nil || !strings.Contains(err.Error(), "moves item 1:") {
 			t.Errorf("%d workers: %v, want the error of item 1", workers, err)
 		}

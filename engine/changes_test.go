@@ -148,7 +148,7 @@ func TestRowChangesObject(t *testing.T) {
 			}
 			tr := newChangeTracker(prev["goals"])
 			tr.object = true
-			if _, err := flattenTracked(t.Context(), path, "goals", "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr); err != nil {
+			if _, err := flattenTracked(t.Context(), upTables, path, "goals", "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr); err != nil {
 				t.Fatal(err)
 			}
 			c := tr.count["goals"]

@@ -54,7 +54,9 @@ type Config struct {
 	// PageSize is the limit= sent to collections; 0 means 100.
 	PageSize int
 	Export   export.Options
-	Schema   schema.Options
+	// Tables is the API's table catalog: what the items become.
+	Tables *schema.Catalog
+	Schema schema.Options
 	// Provenance for the manifest.
 	ToolVersion, Provider, APIURL string
 	Observer                      Observer
@@ -136,6 +138,9 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 	}
 	if cfg.Client == nil && cfg.FromRaw == "" {
 		return nil, errors.New("engine: no API client and no archive to export from")
+	}
+	if cfg.Tables == nil {
+		return nil, errors.New("engine: no table catalog (Config.Tables)")
 	}
 	start := cfg.Now()
 	out, err := prepareOut(cfg.Out, cfg.Force, export.IsExportDir, cfg.Logger)

@@ -57,7 +57,7 @@ func (d *demo) config(t testing.TB, out string, endpoints []string, ticks bool) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Config{Client: c, Out: out, Endpoints: eps, APIURL: d.info.APIURL, Provider: "test",
+	return Config{Client: c, Out: out, Endpoints: eps, Tables: upTables, APIURL: d.info.APIURL, Provider: "test",
 		Export: export.Options{Format: export.CSV}}
 }
 
@@ -303,7 +303,7 @@ func TestFromRawEqualsFetching(t *testing.T) {
 
 	before := d.srv.APIRequests()
 	again := filepath.Join(t.TempDir(), "again")
-	mustRun(t, Config{FromRaw: pq, Out: again, Export: export.Options{Format: export.CSV}})
+	mustRun(t, Config{FromRaw: pq, Out: again, Tables: upTables, Export: export.Options{Format: export.CSV}})
 	if d.srv.APIRequests() != before {
 		t.Fatal("--from-raw fetched")
 	}

@@ -77,7 +77,7 @@ func TestIncrementalAfterUnpackedArchive(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	cfg := d.config(t, out, []string{"moves"}, false)
-	mustRun(t, Config{FromRaw: filepath.Dir(unpacked), Out: out, Export: cfg.Export})
+	mustRun(t, Config{FromRaw: filepath.Dir(unpacked), Out: out, Tables: upTables, Export: cfg.Export})
 	want := len(column(t, out, "moves", "xid"))
 
 	cfg.Incremental = true

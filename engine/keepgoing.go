@@ -13,7 +13,6 @@ import (
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/archive"
-	"github.com/upexport/upexport/schema"
 )
 
 // endpointFailure is an endpoint that failed in a KeepGoing run.
@@ -117,7 +116,7 @@ func (r *run) tableStatus(tables []export.TableResult) []export.TableResult {
 	order := map[string]int{}
 	for i, ep := range fetch.Catalog() {
 		order[ep.Name] = i
-		for _, t := range schema.Tables(ep.Name) {
+		for _, t := range r.cfg.Tables.Tables(ep.Name) {
 			endpointOf[t.Name] = ep.Name
 		}
 	}
@@ -132,7 +131,7 @@ func (r *run) tableStatus(tables []export.TableResult) []export.TableResult {
 		if st.Failed == "" {
 			continue
 		}
-		for _, t := range schema.Tables(ep.Name) {
+		for _, t := range r.cfg.Tables.Tables(ep.Name) {
 			res := export.Describe(t)
 			res.Status = "failed: " + st.Failed
 			tables = append(tables, res)

@@ -45,10 +45,10 @@ func TestOutSymlink(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	var inner error
-	cfg := Config{FromRaw: src, Out: link, Export: export.Options{Format: export.CSV},
+	cfg := Config{FromRaw: src, Out: link, Tables: upTables, Export: export.Options{Format: export.CSV},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 		Observer: onWrite{fn: func() {
-			_, inner = Run(context.Background(), Config{FromRaw: src, Out: target, Export: export.Options{Format: export.CSV}})
+			_, inner = Run(context.Background(), Config{FromRaw: src, Out: target, Tables: upTables, Export: export.Options{Format: export.CSV}})
 		}}}
 	res := mustRun(t, cfg)
 	if inner == nil || !strings.Contains(inner.Error(), "another upexport run") {
@@ -87,7 +87,7 @@ func TestRefusesDangerousOut(t *testing.T) {
 			if (out == toRoot || out == dangling) && !haveLinks {
 				t.Skip("no symbolic links here")
 			}
-			_, err := Run(context.Background(), Config{FromRaw: filepath.Join(links, "no-archive"), Out: out, Force: true})
+			_, err := Run(context.Background(), Config{FromRaw: filepath.Join(links, "no-archive"), Out: out, Tables: upTables, Force: true})
 			if !errors.Is(err, ErrBadOut) {
 				t.Fatalf("err = %v, want ErrBadOut", err)
 			}

@@ -270,7 +270,7 @@ func (rp *replay) config(t testing.TB, apiURL, out string) Config {
 		t.Fatal(err)
 	}
 	end := time.Date(2016, 3, 16, 12, 0, 0, 0, time.UTC)
-	return Config{Client: c, Out: out, Endpoints: eps, APIURL: apiURL, Provider: "replay",
+	return Config{Client: c, Out: out, Endpoints: eps, Tables: upTables, APIURL: apiURL, Provider: "replay",
 		Export: export.Options{Format: export.CSV}, Now: func() time.Time { return end }}
 }
 

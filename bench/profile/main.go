@@ -18,6 +18,7 @@ import (
 
 	"github.com/upexport/upexport/engine"
 	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/providers/jawbone"
 )
 
 func main() {
@@ -57,6 +58,7 @@ func main() {
 		Out:     filepath.Join(out, "out"),
 		FromRaw: *raw,
 		Export:  export.Options{Format: export.Format(*format)},
+		Tables:  jawbone.Catalog(),
 	})
 	if *cpu != "" {
 		pprof.StopCPUProfile()

@@ -9,7 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/upexport/upexport/fetch"
-	"github.com/upexport/upexport/schema"
+	"github.com/upexport/upexport/providers/jawbone"
 )
 
 func endpointsCommand() *cli.Command {
@@ -34,7 +34,7 @@ func endpointsCommand() *cli.Command {
 						r.Path = p.TicksPath + "/{xid}/ticks"
 					}
 				}
-				for _, t := range schema.Tables(ep.Name) {
+				for _, t := range jawbone.Catalog().Tables(ep.Name) {
 					r.Tables = append(r.Tables, t.Name)
 				}
 				rows = append(rows, r)

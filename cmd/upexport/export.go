@@ -24,6 +24,7 @@ import (
 	"github.com/upexport/upexport/fetch/safehttp"
 	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/internal/termui"
+	"github.com/upexport/upexport/providers/jawbone"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -183,6 +184,7 @@ func runExport(c *cli.Context) error {
 			CSVBOM:      c.Bool("csv-bom"),
 			Gzip:        c.Bool("gzip"),
 		},
+		Tables:      jawbone.Catalog(),
 		Schema:      schema.Options{StrictSchema: c.Bool("strict-schema"), Lenient: c.Bool("lenient")},
 		ToolVersion: version,
 		Observer:    progress,

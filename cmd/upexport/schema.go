@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/upexport/upexport/providers/jawbone"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -22,7 +23,7 @@ func schemaCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print JSON instead of Markdown"},
 		},
 		Action: func(c *cli.Context) error {
-			tables := schema.AllTables()
+			tables := jawbone.Catalog().AllTables()
 			if c.NArg() > 0 {
 				var picked []*schema.Table
 				for _, name := range c.Args().Slice() {
@@ -37,7 +38,7 @@ func schemaCommand() *cli.Command {
 			if c.Bool("json") {
 				return schema.WriteJSON(c.App.Writer, tables)
 			}
-			return schema.WriteMarkdown(c.App.Writer, tables)
+			return schema.WriteMarkdown(c.App.Writer, jawbone.DictionaryText(), tables)
 		},
 	}
 }
