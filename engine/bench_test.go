@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/upexport/upexport/providers/jawbone"
 	"path/filepath"
 	"testing"
 
@@ -53,12 +54,12 @@ func BenchmarkExport(b *testing.B) {
 func BenchmarkChangeTracking(b *testing.B) {
 	d := newDemo(b, upserver.Config{Seed: 1, Days: 3650}, allReadScopes)
 	out := filepath.Join(b.TempDir(), "out")
-	mustRun(b, d.config(b, out, []string{"moves"}, true))
+	mustRun(b, d.config(b, out, []string{jawbone.Moves}, true))
 	prev, _, err := readPrevDigests(out)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, ep := range []string{"moves", "moves_ticks"} {
+	for _, ep := range []string{jawbone.Moves, "moves_ticks"} {
 		path := archive.Path(filepath.Join(out, rawDir), ep)
 		for _, tracked := range []bool{false, true} {
 			b.Run(fmt.Sprintf("%s/tracked=%v", ep, tracked), func(b *testing.B) {
@@ -67,7 +68,7 @@ func BenchmarkChangeTracking(b *testing.B) {
 					if tracked {
 						tr = newChangeTracker(prev[ep])
 					}
-					_, err := flattenTracked(b.Context(), path, ep, "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr)
+					_, err := flattenTracked(b.Context(), upTables, path, ep, "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr)
 					if err != nil {
 						b.Fatal(err)
 					}

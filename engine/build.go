@@ -48,7 +48,7 @@ func (r *run) build(ctx context.Context, start time.Time) ([]export.TableResult,
 			return nil, err
 		}
 		// A Discoverer that saw nothing returns the declared tables.
-		tables := schema.NewDiscoverer(ep.Name, r.cfg.Schema).Tables()
+		tables := r.cfg.Provider.Tables.NewDiscoverer(ep.Name, r.cfg.Schema).Tables()
 		sources = append(sources, buildSource{ep.Name, path, tables})
 	}
 	results, warnings, err := r.flattenAll(ctx, start, sources, true)
@@ -61,7 +61,7 @@ func (r *run) build(ctx context.Context, start time.Time) ([]export.TableResult,
 	}
 
 	for i, s := range sources {
-		tables, err := discover(ctx, s.path, s.endpoint, r.cfg.Schema)
+		tables, err := discover(ctx, r.cfg.Provider.Tables, s.path, s.endpoint, r.cfg.Schema)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.endpoint, err)
 		}
@@ -140,7 +140,7 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 		tr.object = singleObject(ep)
 		trackers = append(trackers, tr)
 		next[s.endpoint] = tr.next
-		st, err := flattenTracked(ctx, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write, tr)
+		st, err := flattenTracked(ctx, r.cfg.Provider.Tables, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write, tr)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", s.endpoint, err)
 		}

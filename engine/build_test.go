@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/upexport/upexport/providers/jawbone"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -26,7 +27,7 @@ func discoverFile(t *testing.T, n int, extra func(i int) string) string {
 		fmt.Fprintf(&b, `{"xid":"m%d","title":"%s","time_created":%d,"details":{"steps":%d%s}}`+"\n",
 			i, pad, 1400000000+i*86400, i, extra(i))
 	}
-	path := filepath.Join(t.TempDir(), "moves"+archive.PlainExt)
+	path := filepath.Join(t.TempDir(), jawbone.Moves+archive.PlainExt)
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -47,11 +48,11 @@ func TestDiscoverParallel(t *testing.T) {
 		}
 		return ""
 	})
-	seq := schema.NewDiscoverer("moves", schema.Options{})
+	seq := upTables.NewDiscoverer(jawbone.Moves, schema.Options{})
 	if err := archive.Each(path, seq.Item); err != nil {
 		t.Fatal(err)
 	}
-	got, err := discover(context.Background(), path, "moves", schema.Options{})
+	got, err := discover(context.Background(), upTables, path, jawbone.Moves, schema.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestDiscoverParallel(t *testing.T) {
 		}
 		return ""
 	})
-	_, err = discover(context.Background(), strict, "moves", schema.Options{StrictSchema: true})
+	_, err = discover(context.Background(), upTables, strict, jawbone.Moves, schema.Options{StrictSchema: true})
 	if err == nil || !strings.Contains(err.Error(), "moves item 1501:") {
 		t.Fatalf("strict discovery: %v, want the error of item 1501", err)
 	}
@@ -91,7 +92,7 @@ func TestBuildUndeclaredFields(t *testing.T) {
 		if err := os.Mkdir(raw, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		st := `{"version":1,"api_url":"test","user_xid":"u1","endpoints":{"moves":{"items":3}}}`
+		st := `{"version":1,"api_url":"test","user_xid":"u1","endpoints":{"` + jawbone.Moves + `":{"items":3}}}`
 		if err := os.WriteFile(filepath.Join(raw, stateFile), []byte(st), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -104,11 +105,11 @@ func TestBuildUndeclaredFields(t *testing.T) {
 			fmt.Fprintf(&lines, `{"xid":"m%d","time_created":%d,"details":{"steps":%d,"hourly_totals":{"2015010100":{"steps":1}}%s}}`+"\n",
 				i, 1420070400+i*86400, i, more)
 		}
-		if err := os.WriteFile(filepath.Join(raw, "moves"+archive.PlainExt), []byte(lines.String()), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(raw, jawbone.Moves+archive.PlainExt), []byte(lines.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		out := filepath.Join(t.TempDir(), "out")
-		res, err := Run(context.Background(), Config{Out: out, FromRaw: src, Export: export.Options{Format: export.Parquet}})
+		res, err := Run(context.Background(), Config{Out: out, FromRaw: src, Export: export.Options{Format: export.Parquet}, Provider: up})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +123,7 @@ func TestBuildUndeclaredFields(t *testing.T) {
 				}
 			}
 		}
-		if rows["moves"] != 3 || rows["moves_hourly"] != 3 {
+		if rows[jawbone.Moves] != 3 || rows["moves_hourly"] != 3 {
 			t.Fatalf("extra=%v: rows %v", extra, rows)
 		}
 		want := ""
@@ -172,7 +173,7 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		}
 	}
 	want := map[string][]string{}
-	f, err := schema.NewFlattener("moves", "u1", nil, schema.Options{}, func(b *schema.Batch) error {
+	f, err := upTables.NewFlattener(jawbone.Moves, "u1", nil, schema.Options{}, func(b *schema.Batch) error {
 		rows(b, want)
 		return nil
 	})
@@ -186,15 +187,15 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string][]string{}
-	st, err := flattenFile(context.Background(), path, "moves", "u1", nil, schema.Options{}, 3, func(b *schema.Batch) error {
+	st, err := flattenFile(context.Background(), upTables, path, jawbone.Moves, "u1", nil, schema.Options{}, 3, func(b *schema.Batch) error {
 		rows(b, got)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want["moves"]) != 5000 || len(want["moves_hourly"]) != 10000 {
-		t.Fatalf("sequential rows: %d moves, %d hourly", len(want["moves"]), len(want["moves_hourly"]))
+	if len(want[jawbone.Moves]) != 5000 || len(want["moves_hourly"]) != 10000 {
+		t.Fatalf("sequential rows: %d moves, %d hourly", len(want[jawbone.Moves]), len(want["moves_hourly"]))
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatal("parallel flattening differs from sequential")
@@ -209,7 +210,7 @@ func TestFlattenFileEqualsSequential(t *testing.T) {
 		}
 		return ""
 	})
-	_, err = flattenFile(context.Background(), bad, "moves", "u1", nil, schema.Options{}, 3, func(*schema.Batch) error { return nil })
+	_, err = flattenFile(context.Background(), upTables, bad, jawbone.Moves, "u1", nil, schema.Options{}, 3, func(*schema.Batch) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "moves item 2101:") {
 		t.Fatalf("got %v, want the error of item 2101", err)
 	}
@@ -242,12 +243,12 @@ func TestCopyFile(t *testing.T) {
 // TestFlattenFileReadErrorOrder: an item's error comes before a read error
 // later in the same chunk, on both paths, as a sequential reader meets them.
 func TestFlattenFileReadErrorOrder(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "moves"+archive.PlainExt)
+	path := filepath.Join(t.TempDir(), jawbone.Moves+archive.PlainExt)
 	if err := os.WriteFile(path, []byte("[1,2,3]\n{\"xid\":\"a\""), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, workers := range []int{1, 4} {
-		_, err := flattenFile(context.Background(), path, "moves", "u", nil, schema.Options{}, workers, func(*schema.Batch) error { return nil })
+		_, err := flattenFile(context.Background(), upTables, path, jawbone.Moves, "u", nil, schema.Options{}, workers, func(*schema.Batch) error { return nil })
 		if err == nil || !strings.Contains(err.Error(), "moves item 1:") {
 			t.Errorf("%d workers: %v, want the error of item 1", workers, err)
 		}

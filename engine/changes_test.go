@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"github.com/upexport/upexport/providers/jawbone"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,7 +37,7 @@ func changesOf(t *testing.T, dir string) map[string]*export.RowChanges {
 func TestRowChanges(t *testing.T) {
 	d := newDemo(t, upserver.Config{Seed: 5, Days: 30}, allReadScopes)
 	out := filepath.Join(t.TempDir(), "out")
-	eps := []string{"moves", "meals", "bandevents"}
+	eps := []string{jawbone.Moves, "meals", "bandevents"}
 	run := func(incremental bool) map[string]*export.RowChanges {
 		t.Helper()
 		cfg := d.config(t, out, eps, true)
@@ -46,7 +47,7 @@ func TestRowChanges(t *testing.T) {
 	}
 
 	first := run(true)
-	for _, name := range []string{"moves", "moves_hourly", "moves_ticks", "meals", "meal_items", "bandevents"} {
+	for _, name := range []string{jawbone.Moves, "moves_hourly", "moves_ticks", "meals", "meal_items", "bandevents"} {
 		c := first[name]
 		if c == nil || c.Added == 0 || c.Changed != 0 || c.Unchanged != 0 {
 			t.Errorf("first run, %s: %+v; want every row added", name, c)
@@ -60,13 +61,13 @@ func TestRowChanges(t *testing.T) {
 		}
 	}
 
-	for ep, n := range map[string][2]int{"moves": {2, 3}, "meals": {1, 2}, "bandevents": {4, 0}} {
+	for ep, n := range map[string][2]int{jawbone.Moves: {2, 3}, "meals": {1, 2}, "bandevents": {4, 0}} {
 		if err := d.srv.Touch(0, ep, n[0], n[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	touched := run(true)
-	want := map[string][2]int64{"moves": {2, 3}, "meals": {1, 2}, "bandevents": {4, 0}}
+	want := map[string][2]int64{jawbone.Moves: {2, 3}, "meals": {1, 2}, "bandevents": {4, 0}}
 	for name, w := range want {
 		if c := touched[name]; c == nil || c.Added != w[0] || c.Changed != w[1] || c.Unchanged != same[name].Unchanged-w[1] {
 			t.Errorf("%s: %+v; want %d added, %d changed, the rest unchanged", name, c, w[0], w[1])
@@ -84,8 +85,8 @@ func TestRowChanges(t *testing.T) {
 	}
 
 	// A full run compares with the export it replaces just the same.
-	if full := run(false); full["moves"].Unchanged != touched["moves"].Rows() {
-		t.Errorf("full run after no change: %+v", full["moves"])
+	if full := run(false); full[jawbone.Moves].Unchanged != touched[jawbone.Moves].Rows() {
+		t.Errorf("full run after no change: %+v", full[jawbone.Moves])
 	}
 
 	// An export from before this was recorded: no counts rather than
@@ -148,7 +149,7 @@ func TestRowChangesObject(t *testing.T) {
 			}
 			tr := newChangeTracker(prev["goals"])
 			tr.object = true
-			if _, err := flattenTracked(t.Context(), path, "goals", "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr); err != nil {
+			if _, err := flattenTracked(t.Context(), upTables, path, "goals", "u", nil, schema.Options{}, 1, func(*schema.Batch) error { return nil }, tr); err != nil {
 				t.Fatal(err)
 			}
 			c := tr.count["goals"]

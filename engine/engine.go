@@ -143,8 +143,8 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 	if cfg.Client == nil && cfg.FromRaw == "" {
 		return nil, errors.New("engine: no API client and no archive to export from")
 	}
-	if cfg.Provider == nil {
-		return nil, errors.New("engine: no provider")
+	if cfg.Provider == nil || cfg.Provider.Tables == nil {
+		return nil, errors.New("engine: no provider with tables (Config.Provider)")
 	}
 	start := cfg.Now()
 	out, err := prepareOut(cfg.Out, cfg.Force, export.IsExportDir, cfg.Logger)

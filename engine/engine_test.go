@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"github.com/upexport/upexport/providers/jawbone"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -49,15 +50,15 @@ func newDemo(t testing.TB, cfg upserver.Config, scopes []string) *demo {
 func (d *demo) config(t testing.TB, out string, endpoints []string, ticks bool) Config {
 	t.Helper()
 	hc := oauth2.NewClient(context.Background(), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: d.access}))
-	c, err := fetch.NewClient(fetch.Options{HTTPClient: hc, APIURL: d.info.APIURL, Concurrency: 4, MaxWait: 50 * time.Millisecond, Retries: 20})
+	c, err := fetch.NewClient(fetch.Options{Envelope: up.API.Envelope, HTTPClient: hc, APIURL: d.info.APIURL, Concurrency: 4, MaxWait: 50 * time.Millisecond, Retries: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eps, err := fetch.Select(endpoints, ticks)
+	eps, err := up.Select(endpoints, ticks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Config{Client: c, Out: out, Endpoints: eps, APIURL: d.info.APIURL, Provider: "test",
+	return Config{Client: c, Out: out, Resources: eps, Provider: up, APIURL: d.info.APIURL, Source: "test",
 		Export: export.Options{Format: export.CSV}}
 }
 
@@ -116,7 +117,7 @@ func TestEveryItemExactlyOnce(t *testing.T) {
 	d := newDemo(t, upserver.Config{Seed: 7, Days: days}, allReadScopes)
 	out := filepath.Join(t.TempDir(), "export")
 	res := mustRun(t, d.config(t, out, nil, false))
-	for _, ep := range []string{"moves", "sleeps", "workouts", "heartrates", "body_events", "cardiac_events",
+	for _, ep := range []string{jawbone.Moves, jawbone.Sleeps, "workouts", "heartrates", "body_events", "cardiac_events",
 		"generic_events", "meals", "friends"} {
 		want, err := d.srv.GroundTruth(0, ep)
 		if err != nil {
@@ -188,7 +189,7 @@ func TestIncrementalEqualsFullExport(t *testing.T) {
 	cfg.Incremental = true
 	mustRun(t, cfg) // first run: nothing to merge into, fetches everything
 
-	for _, ep := range []string{"moves", "sleeps", "meals"} {
+	for _, ep := range []string{jawbone.Moves, jawbone.Sleeps, "meals"} {
 		if err := d.srv.Touch(0, ep, 2, 3); err != nil {
 			t.Fatal(err)
 		}
@@ -234,11 +235,11 @@ func TestIncrementalEqualsFullExport(t *testing.T) {
 func TestFailedRunLeavesPreviousExport(t *testing.T) {
 	d := newDemo(t, upserver.Config{Seed: 1, Days: 20}, allReadScopes)
 	out := filepath.Join(t.TempDir(), "out")
-	mustRun(t, d.config(t, out, []string{"moves"}, false))
+	mustRun(t, d.config(t, out, []string{jawbone.Moves}, false))
 	want := manifestHashes(t, out)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := d.config(t, out, []string{"moves"}, true)
+	cfg := d.config(t, out, []string{jawbone.Moves}, true)
 	cfg.Observer = cancelOnPage{cancel}
 	if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
@@ -268,11 +269,11 @@ func TestRefusesADirectoryThatIsNotAnExport(t *testing.T) {
 	out := t.TempDir()
 	precious := filepath.Join(out, "thesis.docx")
 	os.WriteFile(precious, []byte("years of work"), 0o644)
-	_, err := Run(context.Background(), d.config(t, out, []string{"moves"}, false))
+	_, err := Run(context.Background(), d.config(t, out, []string{jawbone.Moves}, false))
 	if !errors.Is(err, ErrNotExport) {
 		t.Fatalf("err %v", err)
 	}
-	cfg := d.config(t, out, []string{"moves"}, false)
+	cfg := d.config(t, out, []string{jawbone.Moves}, false)
 	cfg.Force = true
 	res := mustRun(t, cfg)
 	if b, err := os.ReadFile(filepath.Join(res.KeptAside, "thesis.docx")); err != nil || string(b) != "years of work" {
@@ -283,11 +284,11 @@ func TestRefusesADirectoryThatIsNotAnExport(t *testing.T) {
 func TestScopesTheLoginLacksAreSkipped(t *testing.T) {
 	d := newDemo(t, upserver.Config{Seed: 1, Days: 5}, []string{"basic_read", "move_read"})
 	out := filepath.Join(t.TempDir(), "out")
-	res := mustRun(t, d.config(t, out, []string{"moves", "sleeps", "meals"}, false))
+	res := mustRun(t, d.config(t, out, []string{jawbone.Moves, jawbone.Sleeps, "meals"}, false))
 	if len(res.Warnings) != 2 || !strings.Contains(strings.Join(res.Warnings, "\n"), "skipped sleeps") {
 		t.Fatalf("warnings %q", res.Warnings)
 	}
-	if len(column(t, out, "moves", "xid")) == 0 {
+	if len(column(t, out, jawbone.Moves, "xid")) == 0 {
 		t.Fatal("moves not exported")
 	}
 }
@@ -303,7 +304,7 @@ func TestFromRawEqualsFetching(t *testing.T) {
 
 	before := d.srv.APIRequests()
 	again := filepath.Join(t.TempDir(), "again")
-	mustRun(t, Config{FromRaw: pq, Out: again, Export: export.Options{Format: export.CSV}})
+	mustRun(t, Config{FromRaw: pq, Out: again, Provider: up, Export: export.Options{Format: export.CSV}})
 	if d.srv.APIRequests() != before {
 		t.Fatal("--from-raw fetched")
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/upexport/upexport/providers/jawbone"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,16 +30,16 @@ func TestIncrementalRangeChange(t *testing.T) {
 			d := newDemo(t, upserver.Config{Seed: 5, Days: 60}, allReadScopes)
 			out := filepath.Join(t.TempDir(), "inc")
 			for _, r := range [][2]time.Time{tc.first, tc.second} {
-				cfg := d.config(t, out, []string{"moves"}, false)
+				cfg := d.config(t, out, []string{jawbone.Moves}, false)
 				cfg.Incremental = true
 				cfg.Since, cfg.Until = r[0], r[1]
 				mustRun(t, cfg)
 			}
 			full := filepath.Join(t.TempDir(), "full")
-			cfg := d.config(t, full, []string{"moves"}, false)
+			cfg := d.config(t, full, []string{jawbone.Moves}, false)
 			cfg.Since, cfg.Until = tc.second[0], tc.second[1]
 			mustRun(t, cfg)
-			got, want := column(t, out, "moves", "xid"), column(t, full, "moves", "xid")
+			got, want := column(t, out, jawbone.Moves, "xid"), column(t, full, jawbone.Moves, "xid")
 			if len(got) != len(want) || len(want) == 0 {
 				t.Fatalf("incremental has %d moves, a full export %d", len(got), len(want))
 			}
@@ -52,7 +53,7 @@ func TestIncrementalRangeChange(t *testing.T) {
 func TestIncrementalAfterUnpackedArchive(t *testing.T) {
 	d := newDemo(t, upserver.Config{Seed: 5, Days: 60}, allReadScopes)
 	first := filepath.Join(t.TempDir(), "first")
-	mustRun(t, d.config(t, first, []string{"moves"}, false))
+	mustRun(t, d.config(t, first, []string{jawbone.Moves}, false))
 
 	unpacked := filepath.Join(t.TempDir(), "unpacked", rawDir)
 	if err := os.MkdirAll(unpacked, 0o755); err != nil {
@@ -63,26 +64,26 @@ func TestIncrementalAfterUnpackedArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	var lines []byte
-	err = archive.Each(archive.Path(filepath.Join(first, rawDir), "moves"), func(l []byte) error {
+	err = archive.Each(archive.Path(filepath.Join(first, rawDir), jawbone.Moves), func(l []byte) error {
 		lines = append(append(lines, l...), '\n')
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{stateFile: st, "moves" + archive.PlainExt: lines} {
+	for name, b := range map[string][]byte{stateFile: st, jawbone.Moves + archive.PlainExt: lines} {
 		if err := os.WriteFile(filepath.Join(unpacked, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	out := filepath.Join(t.TempDir(), "out")
-	cfg := d.config(t, out, []string{"moves"}, false)
-	mustRun(t, Config{FromRaw: filepath.Dir(unpacked), Out: out, Export: cfg.Export})
-	want := len(column(t, out, "moves", "xid"))
+	cfg := d.config(t, out, []string{jawbone.Moves}, false)
+	mustRun(t, Config{FromRaw: filepath.Dir(unpacked), Out: out, Provider: up, Export: cfg.Export})
+	want := len(column(t, out, jawbone.Moves, "xid"))
 
 	cfg.Incremental = true
 	mustRun(t, cfg)
-	if got := len(column(t, out, "moves", "xid")); got != want || want == 0 {
+	if got := len(column(t, out, jawbone.Moves, "xid")); got != want || want == 0 {
 		t.Fatalf("after the incremental run %d moves, before %d", got, want)
 	}
 }

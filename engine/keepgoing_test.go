@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/upexport/upexport/providers/jawbone"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,7 +26,7 @@ func failingReplay(t *testing.T) (*replay, string, *atomic.Bool) {
 	rp := newReplay(t, []any{})
 	var broken atomic.Bool
 	rp.fail = func(path string) int {
-		if broken.Load() && strings.Contains(path, "sleeps") {
+		if broken.Load() && strings.Contains(path, jawbone.Sleeps) {
 			return http.StatusInternalServerError
 		}
 		return 0
@@ -40,7 +41,7 @@ func failingReplay(t *testing.T) (*replay, string, *atomic.Bool) {
 func noRetries(t *testing.T, cfg Config) Config {
 	t.Helper()
 	hc := oauth2.NewClient(context.Background(), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "replay"}))
-	c, err := fetch.NewClient(fetch.Options{HTTPClient: hc, APIURL: cfg.APIURL, Concurrency: 4, Retries: -1})
+	c, err := fetch.NewClient(fetch.Options{Envelope: up.API.Envelope, HTTPClient: hc, APIURL: cfg.APIURL, Concurrency: 4, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestKeepGoing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Failed) != 2 || res.Failed["sleeps"] == "" || res.Failed["sleeps_ticks"] == "" {
+		if len(res.Failed) != 2 || res.Failed[jawbone.Sleeps] == "" || res.Failed["sleeps_ticks"] == "" {
 			t.Fatalf("failed %v, want sleeps and sleeps_ticks", res.Failed)
 		}
 		after := manifestHashes(t, out)
@@ -105,14 +106,14 @@ func TestKeepGoing(t *testing.T) {
 		}
 		st := statuses(t, out)
 		stale := "stale since " + first.Format(time.RFC3339)
-		for name, want := range map[string]string{"sleeps": stale, "sleeps_ticks": stale, "moves": "complete", "timezone": "complete"} {
+		for name, want := range map[string]string{jawbone.Sleeps: stale, "sleeps_ticks": stale, jawbone.Moves: "complete", "timezone": "complete"} {
 			if st[name].Status != want {
 				t.Errorf("%s: status %q, want %q", name, st[name].Status, want)
 			}
 		}
 		// Kept tables are rebuilt from the earlier archive: nothing in
 		// them changed.
-		for _, name := range []string{"sleeps", "sleeps_ticks"} {
+		for _, name := range []string{jawbone.Sleeps, "sleeps_ticks"} {
 			if c := st[name].Changes; c == nil || c.Unchanged != st[name].Rows || c.Rows() != st[name].Rows {
 				t.Errorf("%s: changes %+v of %d rows, want all unchanged", name, c, st[name].Rows)
 			}
@@ -130,7 +131,7 @@ func TestKeepGoing(t *testing.T) {
 		if _, err := Run(context.Background(), cfg); err != nil {
 			t.Fatal(err)
 		}
-		if got := statuses(t, out)["sleeps"].Status; got != stale {
+		if got := statuses(t, out)[jawbone.Sleeps].Status; got != stale {
 			t.Errorf("after a second failure sleeps is %q, want %q", got, stale)
 		}
 	})
@@ -143,11 +144,11 @@ func TestKeepGoing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Failed["sleeps"] == "" {
+		if res.Failed[jawbone.Sleeps] == "" {
 			t.Fatalf("failed %v", res.Failed)
 		}
 		st := statuses(t, fresh)
-		for _, name := range []string{"sleeps", "sleeps_ticks"} {
+		for _, name := range []string{jawbone.Sleeps, "sleeps_ticks"} {
 			if tb := st[name]; !strings.HasPrefix(tb.Status, "failed: ") || !strings.Contains(tb.Status, "500") || len(tb.Files) != 0 {
 				t.Errorf("%s: status %q, %d files; want failed with the reason and no files", name, tb.Status, len(tb.Files))
 			}
@@ -155,8 +156,8 @@ func TestKeepGoing(t *testing.T) {
 				t.Errorf("%s failed, but has changes %+v", name, c)
 			}
 		}
-		if st["moves"].Status != "complete" || st["moves"].Rows == 0 {
-			t.Errorf("moves: %+v", st["moves"].Status)
+		if st[jawbone.Moves].Status != "complete" || st[jawbone.Moves].Rows == 0 {
+			t.Errorf("moves: %+v", st[jawbone.Moves].Status)
 		}
 	})
 }

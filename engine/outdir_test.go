@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/upexport/upexport/providers/jawbone"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -33,7 +34,7 @@ func (o onWrite) Phase(p string) {
 func TestOutSymlink(t *testing.T) {
 	d := newDemo(t, upserver.Config{Seed: 1, Days: 5}, allReadScopes)
 	src := filepath.Join(t.TempDir(), "src")
-	mustRun(t, d.config(t, src, []string{"moves"}, false))
+	mustRun(t, d.config(t, src, []string{jawbone.Moves}, false))
 
 	dir := t.TempDir()
 	target, link := filepath.Join(dir, "target"), filepath.Join(dir, "link")
@@ -45,10 +46,10 @@ func TestOutSymlink(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	var inner error
-	cfg := Config{FromRaw: src, Out: link, Export: export.Options{Format: export.CSV},
+	cfg := Config{FromRaw: src, Out: link, Provider: up, Export: export.Options{Format: export.CSV},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 		Observer: onWrite{fn: func() {
-			_, inner = Run(context.Background(), Config{FromRaw: src, Out: target, Export: export.Options{Format: export.CSV}})
+			_, inner = Run(context.Background(), Config{FromRaw: src, Out: target, Provider: up, Export: export.Options{Format: export.CSV}})
 		}}}
 	res := mustRun(t, cfg)
 	if inner == nil || !strings.Contains(inner.Error(), "another upexport run") {
@@ -87,7 +88,7 @@ func TestRefusesDangerousOut(t *testing.T) {
 			if (out == toRoot || out == dangling) && !haveLinks {
 				t.Skip("no symbolic links here")
 			}
-			_, err := Run(context.Background(), Config{FromRaw: filepath.Join(links, "no-archive"), Out: out, Force: true})
+			_, err := Run(context.Background(), Config{FromRaw: filepath.Join(links, "no-archive"), Out: out, Provider: up, Force: true})
 			if !errors.Is(err, ErrBadOut) {
 				t.Fatalf("err = %v, want ErrBadOut", err)
 			}

@@ -176,14 +176,15 @@ func warnOnce(opts schema.Options) schema.Options {
 	return opts
 }
 
-// discover is the discovery pass over one archive file. Inspecting an item
-// costs a full JSON parse, so it runs on every core, one Discoverer per
-// worker; they are merged after (what is found does not depend on order).
-func discover(ctx context.Context, path, endpoint string, opts schema.Options) ([]*schema.Table, error) {
+// discover is the discovery pass over one archive file of an endpoint of
+// cat. Inspecting an item costs a full JSON parse, so it runs on every
+// core, one Discoverer per worker; they are merged after (what is found
+// does not depend on order).
+func discover(ctx context.Context, cat *schema.Catalog, path, endpoint string, opts schema.Options) ([]*schema.Table, error) {
 	opts = warnOnce(opts)
 	ds := make([]*schema.Discoverer, max(1, runtime.GOMAXPROCS(0)))
 	for i := range ds {
-		ds[i] = schema.NewDiscoverer(endpoint, opts)
+		ds[i] = cat.NewDiscoverer(endpoint, opts)
 	}
 	err := eachChunk(ctx, path, len(ds), func(w int, c *lineChunk) error {
 		return c.lines(func(n int, line []byte) error {
@@ -209,16 +210,16 @@ func discover(ctx context.Context, path, endpoint string, opts schema.Options) (
 // Flattener reuses its own), and write receives them in file order, so the
 // tables are exactly those of one sequential Flattener. It returns the
 // summed statistics of the workers.
-func flattenFile(ctx context.Context, path, endpoint, userXID string, tables []*schema.Table, opts schema.Options, workers int, write func(*schema.Batch) error) (schema.Stats, error) {
-	return flattenTracked(ctx, path, endpoint, userXID, tables, opts, workers, write, nil)
+func flattenFile(ctx context.Context, cat *schema.Catalog, path, endpoint, userXID string, tables []*schema.Table, opts schema.Options, workers int, write func(*schema.Batch) error) (schema.Stats, error) {
+	return flattenTracked(ctx, cat, path, endpoint, userXID, tables, opts, workers, write, nil)
 }
 
 // flattenTracked is flattenFile that also counts each table's rows as
 // added, changed or unchanged in tr, when tr is not nil.
-func flattenTracked(ctx context.Context, path, endpoint, userXID string, tables []*schema.Table, opts schema.Options, workers int, write func(*schema.Batch) error, tr *changeTracker) (schema.Stats, error) {
+func flattenTracked(ctx context.Context, cat *schema.Catalog, path, endpoint, userXID string, tables []*schema.Table, opts schema.Options, workers int, write func(*schema.Batch) error, tr *changeTracker) (schema.Stats, error) {
 	if workers <= 1 {
 		// Nothing to overlap: no chunks, no copies.
-		f, err := schema.NewFlattener(endpoint, userXID, tables, opts, write)
+		f, err := cat.NewFlattener(endpoint, userXID, tables, opts, write)
 		if err != nil {
 			return schema.Stats{}, err
 		}
@@ -242,11 +243,11 @@ func flattenTracked(ctx context.Context, path, endpoint, userXID string, tables 
 	// Written batches are reused for later copies: a ten-year tick file
 	// would otherwise allocate gigabytes of them.
 	free := map[string]*sync.Pool{}
-	for _, t := range schema.Tables(endpoint) {
+	for _, t := range cat.Tables(endpoint) {
 		free[t.Name] = &sync.Pool{}
 	}
 	for i := range fs {
-		f, err := schema.NewFlattener(endpoint, userXID, tables, opts, func(b *schema.Batch) error {
+		f, err := cat.NewFlattener(endpoint, userXID, tables, opts, func(b *schema.Batch) error {
 			pool := free[b.Table.Name]
 			dst, _ := pool.Get().(*schema.Batch)
 			if dst == nil {

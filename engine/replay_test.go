@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/upexport/upexport/providers/jawbone"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -89,8 +90,8 @@ func newReplay(t testing.TB, timezone any) *replay {
 	rp := &replay{t: t, pages: map[string][][]byte{}, next: map[string]int{}, objects: map[string][]byte{},
 		ticks: map[string][]byte{}, details: map[string][]byte{}, moods: map[string][]byte{}}
 	collections := map[string][]string{
-		"moves":          {"moves_2016.json", "moves_dst.json", "moves_travel.json", "moves_zones.json", "moves_unknown.json", "moves_empty.json"},
-		"sleeps":         {"sleeps_v11.json", "sleeps_v10.json"},
+		jawbone.Moves:    {"moves_2016.json", "moves_dst.json", "moves_travel.json", "moves_zones.json", "moves_unknown.json", "moves_empty.json"},
+		jawbone.Sleeps:   {"sleeps_v11.json", "sleeps_v10.json"},
 		"workouts":       {"workouts.json"},
 		"heartrates":     {"heartrates.json"},
 		"body_events":    {"body_events.json"},
@@ -160,7 +161,7 @@ func newReplay(t testing.TB, timezone any) *replay {
 	}
 	rp.pages["meals"] = [][]byte{envelopeOf(t, map[string]any{"items": list, "size": len(list)})}
 
-	for parent, file := range map[string]string{"moves": "moves_ticks.json", "sleeps": "sleeps_ticks.json", "workouts": "workouts_ticks.json"} {
+	for parent, file := range map[string]string{jawbone.Moves: "moves_ticks.json", jawbone.Sleeps: "sleeps_ticks.json", "workouts": "workouts_ticks.json"} {
 		var recs []struct {
 			ParentXID string          `json:"parent_xid"`
 			Response  fixtureEnvelope `json:"response"`
@@ -261,16 +262,16 @@ func (rp *replay) answer(r *http.Request) ([]byte, int) {
 func (rp *replay) config(t testing.TB, apiURL, out string) Config {
 	t.Helper()
 	hc := oauth2.NewClient(context.Background(), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "replay"}))
-	c, err := fetch.NewClient(fetch.Options{HTTPClient: hc, APIURL: apiURL, Concurrency: 4, MaxWait: 20 * time.Millisecond, Retries: 20})
+	c, err := fetch.NewClient(fetch.Options{Envelope: up.API.Envelope, HTTPClient: hc, APIURL: apiURL, Concurrency: 4, MaxWait: 20 * time.Millisecond, Retries: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eps, err := fetch.Select(nil, true) // every endpoint, with ticks: no --endpoints
+	eps, err := up.Select(nil, true) // every endpoint, with ticks: no --endpoints
 	if err != nil {
 		t.Fatal(err)
 	}
 	end := time.Date(2016, 3, 16, 12, 0, 0, 0, time.UTC)
-	return Config{Client: c, Out: out, Endpoints: eps, APIURL: apiURL, Provider: "replay",
+	return Config{Client: c, Out: out, Resources: eps, Provider: up, APIURL: apiURL, Source: "replay",
 		Export: export.Options{Format: export.CSV}, Now: func() time.Time { return end }}
 }
 
@@ -317,7 +318,7 @@ func TestRecordedPagesWithFaults(t *testing.T) {
 			// Every endpoint's recorded items arrive, on every page. Mood
 			// (-1) is asked about the active days, on which none was
 			// recorded: its table only has to exist.
-			want := map[string]int64{"moves": 0, "sleeps": 0, "workouts": 0, "heartrates": 0, "body_events": 0,
+			want := map[string]int64{jawbone.Moves: 0, jawbone.Sleeps: 0, "workouts": 0, "heartrates": 0, "body_events": 0,
 				"cardiac_events": 0, "generic_events": 0, "meals": 0, "meal_items": 0, "mood": -1, "bandevents": 0,
 				"trends": 0, "user": 1, "goals": 1, "settings": 1, "friends": 2, "moves_ticks": 0,
 				"sleeps_ticks": 0, "workouts_ticks": 0, "moves_hourly": 0}
@@ -332,11 +333,11 @@ func TestRecordedPagesWithFaults(t *testing.T) {
 					t.Errorf("%s has %d rows, want %d", name, got, n)
 				}
 			}
-			if got, want := rows["moves"], int64(countItems(t, "moves_2016.json", "moves_dst.json",
+			if got, want := rows[jawbone.Moves], int64(countItems(t, "moves_2016.json", "moves_dst.json",
 				"moves_travel.json", "moves_zones.json", "moves_unknown.json")); got != want {
 				t.Errorf("moves: %d rows, want %d (every page)", got, want)
 			}
-			if got, want := rows["sleeps"], int64(countItems(t, "sleeps_v11.json", "sleeps_v10.json")); got != want {
+			if got, want := rows[jawbone.Sleeps], int64(countItems(t, "sleeps_v11.json", "sleeps_v10.json")); got != want {
 				t.Errorf("sleeps: %d rows, want %d (every page)", got, want)
 			}
 		})
@@ -378,7 +379,7 @@ func TestMoodShapes(t *testing.T) {
 			hs := httptest.NewServer(rp)
 			t.Cleanup(hs.Close)
 			cfg := rp.config(t, hs.URL+"/nudge/api/v.1.1", filepath.Join(t.TempDir(), "out"))
-			cfg.Endpoints, _ = fetch.Select([]string{"mood"}, false)
+			cfg.Resources, _ = up.Select([]string{"mood"}, false)
 			cfg.Since = time.Date(2016, 3, 14, 0, 0, 0, 0, time.UTC)
 			cfg.Until = cfg.Since
 			res, err := Run(context.Background(), cfg)

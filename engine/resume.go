@@ -42,7 +42,8 @@ const (
 type request struct {
 	Version     int        `json:"version"`
 	APIURL      string     `json:"api_url"`
-	Provider    string     `json:"provider"`
+	Source      string     `json:"provider"` // the manifest's source; the key predates providers
+	Provider    string     `json:"api,omitempty"`
 	Endpoints   []string   `json:"endpoints"`
 	Since       *time.Time `json:"since,omitempty"`
 	Until       *time.Time `json:"until,omitempty"`
@@ -60,7 +61,7 @@ func (req request) differs(o request) string {
 	switch {
 	case req.Version != o.Version:
 		return "another version of upexport"
-	case req.APIURL != o.APIURL || req.Source != o.Source:
+	case req.APIURL != o.APIURL || req.Source != o.Source || req.Provider != o.Provider:
 		return "API " + o.APIURL
 	case !slices.Equal(req.Endpoints, o.Endpoints):
 		return "endpoints " + strings.Join(o.Endpoints, ",")
@@ -103,7 +104,7 @@ func partialDir(out string) string {
 func (r *run) openPartial(ctx context.Context) (*partial, error) {
 	cfg := r.cfg
 	dir := partialDir(r.out.path)
-	req := request{Version: stateVersion, APIURL: safehttp.Redact(cfg.APIURL), Source: cfg.Source,
+	req := request{Version: stateVersion, APIURL: safehttp.Redact(cfg.APIURL), Source: cfg.Source, Provider: cfg.Provider.Name,
 		PageSize: cfg.PageSize, Incremental: cfg.Incremental, Started: cfg.Now().UTC()}
 	for _, ep := range cfg.Resources {
 		req.Endpoints = append(req.Endpoints, ep.Name)
@@ -171,7 +172,7 @@ func (r *run) openPartial(ctx context.Context) (*partial, error) {
 		}
 	}
 	cfg.Logger.Info(fmt.Sprintf("resuming the partial run of %s: %d of %d endpoints done",
-		old.Started.Local().Format(time.DateTime), done, len(cfg.Endpoints)))
+		old.Started.Local().Format(time.DateTime), done, len(cfg.Resources)))
 	return p, nil
 }
 

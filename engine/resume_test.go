@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/upexport/upexport/providers/jawbone"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -188,7 +189,7 @@ func TestResumeOtherRequestStartsAfresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := d.config(t, filepath.Join(dir, "clean"), nil, true)
-	few := len(cfg.Endpoints) - 2
+	few := len(cfg.Resources) - 2
 	for _, tt := range []struct {
 		name      string
 		change    func(*Config)
@@ -197,7 +198,7 @@ func TestResumeOtherRequestStartsAfresh(t *testing.T) {
 	}{
 		{"same", func(*Config) {}, "", false},
 		{"restart", func(c *Config) { c.Restart = true }, "", true},
-		{"endpoints", func(c *Config) { c.Endpoints = c.Endpoints[:few] }, "the partial run was for another request (endpoints ", true},
+		{"endpoints", func(c *Config) { c.Resources = c.Resources[:few] }, "the partial run was for another request (endpoints ", true},
 	} {
 		out := filepath.Join(dir, tt.name)
 		if _, err := d.run(t, out, total/2); !errors.Is(err, context.Canceled) {
@@ -303,7 +304,7 @@ func TestResumeIncremental(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, ep := range []string{"moves", "sleeps", "meals"} {
+	for _, ep := range []string{jawbone.Moves, jawbone.Sleeps, "meals"} {
 		if err := d.srv.Touch(0, ep, 2, 3); err != nil {
 			t.Fatal(err)
 		}
@@ -387,7 +388,7 @@ func TestResumeMoodNotDoneWithoutItsDays(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cfg := d.config(t, out, []string{"moves", "sleeps", "mood"}, false)
+	cfg := d.config(t, out, []string{jawbone.Moves, jawbone.Sleeps, "mood"}, false)
 	cfg.KeepGoing = true
 	cfg.Observer = cancelOnDone{endpoint: "mood", cancel: cancel}
 	if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {

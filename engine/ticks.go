@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
-	"strconv"
 	"sync"
 
 	"github.com/upexport/upexport/fetch"

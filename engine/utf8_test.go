@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/upexport/upexport/providers/jawbone"
 	"io/fs"
 	"net/http/httptest"
 	"os"
@@ -32,14 +33,14 @@ func invalidUTF8Replay(t *testing.T, dropUnknown bool) *httptest.Server {
 		// The moves page of fields outside the schema makes an extra
 		// column of numbers and text, which pandas' untyped read_csv
 		// cannot type; that is not what this test is about.
-		for i, page := range rp.pages["moves"] {
+		for i, page := range rp.pages[jawbone.Moves] {
 			if bytes.Contains(page, []byte(`"new_flag"`)) {
 				var env map[string]map[string]json.RawMessage
 				if err := json.Unmarshal(page, &env); err != nil {
 					t.Fatal(err)
 				}
 				env["data"]["items"] = json.RawMessage(`[]`)
-				rp.pages["moves"][i], _ = json.Marshal(env)
+				rp.pages[jawbone.Moves][i], _ = json.Marshal(env)
 			}
 		}
 	}
@@ -114,7 +115,7 @@ func TestInvalidUTF8IsRepairedAndCounted(t *testing.T) {
 				t.Fatalf("only %d files checked", checked)
 			}
 			if format == export.CSV {
-				if got := column(t, out, "moves", "title"); !strings.HasPrefix(got[0], "\uFFFD\uFFFD bad \uFFFD(") {
+				if got := column(t, out, jawbone.Moves, "title"); !strings.HasPrefix(got[0], "\uFFFD\uFFFD bad \uFFFD(") {
 					t.Errorf("moves title %q, want each invalid byte as U+FFFD", got[0])
 				}
 			}

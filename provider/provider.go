@@ -39,6 +39,9 @@ type Provider struct {
 	// Tables are the typed tables the resources' items become; each
 	// resource's items feed the tables declared for its name.
 	Tables *schema.Catalog
+	// Dictionary is the text around the data dictionary of its tables
+	// (upexport schema, docs/schema.md).
+	Dictionary schema.DictionaryText
 	// NewDemo makes the provider's emulator, for export --demo and the
 	// tests; nil when the provider has none.
 	NewDemo func(opts DemoOptions) (Demo, error)
@@ -154,9 +157,9 @@ type Keys struct {
 type DemoOptions struct {
 	Seed int64 // of the synthetic data: the same seed serves the same bytes
 	Days int   // of history; 0 is the emulator's default
-	// Quota, when set, is requests per fixed window per user ("150/1h"),
-	// announced in headers and enforced as the API does.
-	Quota string
+	// Quota, when set, is requests per fixed window per user, announced
+	// in headers and enforced as the API does.
+	Quota Quota
 	// AutoApprove approves consent and device codes without a person.
 	AutoApprove bool
 }

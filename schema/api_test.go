@@ -1,56 +1,13 @@
-package schema
+package schema_test
 
 import (
 	"errors"
 	"slices"
 	"strings"
 	"testing"
-)
 
-func TestDeclarations(t *testing.T) {
-	wantTables := []string{
-		"user", "friends", "moves", "sleeps", "workouts", "heartrates", "body_events", "cardiac_events",
-		"generic_events", "meals", "mood", "bandevents", "trends", "goals", "settings", "timezone",
-		"moves_hourly", "moves_tzs", "sleeps_tzs", "workouts_tzs", "moves_ticks", "sleeps_ticks", "workouts_ticks", "meal_items",
-	}
-	var names []string
-	for _, tb := range AllTables() {
-		names = append(names, tb.Name)
-		if tb.Description == "" {
-			t.Errorf("%s: no description", tb.Name)
-		}
-		if tb.Columns[0].Name != "user_xid" {
-			t.Errorf("%s: first column %s, want user_xid", tb.Name, tb.Columns[0].Name)
-		}
-		if tb.TimeColumn != "" {
-			if i := tb.ColumnIndex(tb.TimeColumn); i < 0 || (tb.Columns[i].Type != Timestamp && tb.Columns[i].Type != Date) {
-				t.Errorf("%s: time column %q is not a timestamp or date column", tb.Name, tb.TimeColumn)
-			}
-		}
-		if tb.Parent != "" {
-			parentXID := map[string]string{"moves": "move_xid", "sleeps": "sleep_xid", "workouts": "workout_xid", "meals": "meal_xid"}[tb.Parent]
-			if tb.ColumnIndex(parentXID) != 1 {
-				t.Errorf("%s: no %s in second place", tb.Name, parentXID)
-			}
-		}
-		for _, c := range tb.Columns {
-			if c.Description == "" || c.Path == "" || c.Type.String() == "" || strings.Contains(c.Description, "\n") {
-				t.Errorf("%s.%s: missing description, path or type, or a multi-line description", tb.Name, c.Name)
-			}
-			if _, err := ParseType(c.Type.String()); err != nil {
-				t.Errorf("%s.%s: %v", tb.Name, c.Name, err)
-			}
-		}
-	}
-	for _, w := range wantTables {
-		if !slices.Contains(names, w) {
-			t.Errorf("table %s not declared", w)
-		}
-	}
-	if len(names) != len(wantTables) {
-		t.Errorf("%d tables declared, want %d: %v", len(names), len(wantTables), names)
-	}
-}
+	"github.com/upexport/upexport/schema"
+)
 
 func TestTablesPerEndpoint(t *testing.T) {
 	for endpoint, want := range map[string][]string{
@@ -62,56 +19,56 @@ func TestTablesPerEndpoint(t *testing.T) {
 		"nope":        nil,
 	} {
 		var got []string
-		for _, tb := range Tables(endpoint) {
+		for _, tb := range jb.Tables(endpoint) {
 			got = append(got, tb.Name)
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("Tables(%q) = %v, want %v", endpoint, got, want)
 		}
 	}
-	for _, e := range Endpoints() {
-		if len(Tables(e)) == 0 {
+	for _, e := range jb.Endpoints() {
+		if len(jb.Tables(e)) == 0 {
 			t.Errorf("endpoint %s has no tables", e)
 		}
 	}
 	// Copies: changing one does not change the declarations.
-	Tables("moves")[0].Columns[1].Name = "changed"
-	if Tables("moves")[0].Columns[1].Name != "xid" {
+	jb.Tables("moves")[0].Columns[1].Name = "changed"
+	if jb.Tables("moves")[0].Columns[1].Name != "xid" {
 		t.Error("Tables returned shared declarations")
 	}
 }
 
 func TestNewFlattenerErrors(t *testing.T) {
-	emit := func(*Batch) error { return nil }
-	if _, err := NewFlattener("nope", "u", nil, Options{}, emit); err == nil {
+	emit := func(*schema.Batch) error { return nil }
+	if _, err := jb.NewFlattener("nope", "u", nil, schema.Options{}, emit); err == nil {
 		t.Error("unknown endpoint accepted")
 	}
-	if _, err := NewFlattener("moves", "u", Tables("sleeps"), Options{}, emit); err == nil {
+	if _, err := jb.NewFlattener("moves", "u", jb.Tables("sleeps"), schema.Options{}, emit); err == nil {
 		t.Error("a sleeps table accepted for moves")
 	}
-	bad := Tables("moves")
-	bad[0].Columns = append(bad[0].Columns, Column{Name: "invented", Type: Int64, Path: "details.invented"})
-	if _, err := NewFlattener("moves", "u", bad, Options{}, emit); err == nil {
+	bad := jb.Tables("moves")
+	bad[0].Columns = append(bad[0].Columns, schema.Column{Name: "invented", Type: schema.Int64, Path: "details.invented"})
+	if _, err := jb.NewFlattener("moves", "u", bad, schema.Options{}, emit); err == nil {
 		t.Error("an undeclared, non-extra column accepted")
 	}
 }
 
 func TestValueError(t *testing.T) {
-	f, err := NewFlattener("moves", "u", Tables("moves"), Options{}, func(*Batch) error { return nil })
+	f, err := jb.NewFlattener("moves", "u", jb.Tables("moves"), schema.Options{}, func(*schema.Batch) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = f.Item([]byte(`{"details": {"steps": "abc"}, "xid": "m1"}`))
-	var ve *ValueError
+	var ve *schema.ValueError
 	if !errors.As(err, &ve) {
 		t.Fatalf("error %v is not a *ValueError", err)
 	}
-	want := ValueError{Table: "moves", Column: "steps", XID: "m1", Value: `"abc"`, Want: "an integer"}
+	want := schema.ValueError{Table: "moves", Column: "steps", XID: "m1", Value: `"abc"`, Want: "an integer"}
 	if *ve != want {
 		t.Errorf("got %+v, want %+v", *ve, want)
 	}
 	// In a child row the error names the child table and the parent item.
-	f, _ = NewFlattener("moves", "u", Tables("moves"), Options{}, func(*Batch) error { return nil })
+	f, _ = jb.NewFlattener("moves", "u", jb.Tables("moves"), schema.Options{}, func(*schema.Batch) error { return nil })
 	err = f.Item([]byte(`{"xid": "m2", "details": {"hourly_totals": {"2016031109": {"steps": true}}}}`))
 	if err == nil || !strings.Contains(err.Error(), "moves_hourly item m2 hour 2016031109: column steps: value true is not an integer") {
 		t.Errorf("child error: %v", err)
@@ -127,13 +84,13 @@ func TestValueError(t *testing.T) {
 
 func TestItemShapes(t *testing.T) {
 	rows := map[string]int{}
-	var batches []*Batch
-	emit := func(b *Batch) error {
+	var batches []*schema.Batch
+	emit := func(b *schema.Batch) error {
 		rows[b.Table.Name] += b.Len
 		batches = append(batches, b)
 		return nil
 	}
-	f, err := NewFlattener("moves", "u", Tables("moves"), Options{BatchRows: 1}, emit)
+	f, err := jb.NewFlattener("moves", "u", jb.Tables("moves"), schema.Options{BatchRows: 1}, emit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +116,7 @@ func TestItemShapes(t *testing.T) {
 	}
 	// Only the requested tables are emitted; the rest still parse.
 	rows = map[string]int{}
-	f, _ = NewFlattener("moves", "u", Tables("moves")[1:2], Options{}, emit)
+	f, _ = jb.NewFlattener("moves", "u", jb.Tables("moves")[1:2], schema.Options{}, emit)
 	if err := f.Item([]byte(`{"xid": "c", "details": {"tz": "Europe/London", "hourly_totals": {"2016031109": {"steps": 5}}}}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +127,7 @@ func TestItemShapes(t *testing.T) {
 }
 
 func TestDiscoverer(t *testing.T) {
-	d := NewDiscoverer("moves", Options{})
+	d := jb.NewDiscoverer("moves", schema.Options{})
 	for _, raw := range []string{
 		`{"xid": "a", "zeta": 1, "details": {"alpha": 1, "xid": "dup", "hourly_totals": {"2016031100": {"floors": 2}}}}`,
 		`{"xid": "b", "zeta": 1.5, "details": {"alpha": "x"}}`,
@@ -181,7 +138,7 @@ func TestDiscoverer(t *testing.T) {
 	}
 	tables := d.Tables()
 	moves := tables[0]
-	declared := len(Tables("moves")[0].Columns)
+	declared := len(jb.Tables("moves")[0].Columns)
 	var extras []string
 	for _, c := range moves.Columns[declared:] {
 		if !c.Extra {
@@ -198,10 +155,10 @@ func TestDiscoverer(t *testing.T) {
 	}
 	// The discovered tables flatten the extras.
 	var got []string
-	f, err := NewFlattener("moves", "u", tables, Options{}, func(b *Batch) error {
+	f, err := jb.NewFlattener("moves", "u", tables, schema.Options{}, func(b *schema.Batch) error {
 		if b.Table.Name == "moves" {
 			i := b.Table.ColumnIndex("zeta")
-			got = append(got, renderValue(Float64, &b.Cols[i], 0))
+			got = append(got, renderValue(schema.Float64, &b.Cols[i], 0))
 		}
 		return nil
 	})
@@ -214,13 +171,13 @@ func TestDiscoverer(t *testing.T) {
 		t.Errorf("zeta = %v", got)
 	}
 
-	d = NewDiscoverer("moves", Options{StrictSchema: true})
+	d = jb.NewDiscoverer("moves", schema.Options{StrictSchema: true})
 	err = d.Item([]byte(`{"xid": "s1", "details": {"vo2": 40}}`))
-	var ue *UnknownFieldError
+	var ue *schema.UnknownFieldError
 	if !errors.As(err, &ue) || ue.Path != "details.vo2" || ue.XID != "s1" {
 		t.Errorf("strict discovery: %v", err)
 	}
-	if err := NewDiscoverer("nope", Options{}).Item([]byte(`{}`)); err == nil {
+	if err := jb.NewDiscoverer("nope", schema.Options{}).Item([]byte(`{}`)); err == nil {
 		t.Error("unknown endpoint accepted")
 	}
 }

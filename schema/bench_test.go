@@ -1,10 +1,12 @@
-package schema
+package schema_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/upexport/upexport/schema"
 )
 
 // benchMoves returns n move items shaped like the 2016 recordings: every
@@ -62,8 +64,8 @@ func benchFlatten(b *testing.B, endpoint string, items [][]byte) {
 		size += int64(len(it))
 	}
 	var rows int64
-	emit := func(bt *Batch) error { rows += int64(bt.Len); return nil }
-	f, err := NewFlattener(endpoint, "DsuZ913vOJkIiRJil7IXqA", Tables(endpoint), Options{}, emit)
+	emit := func(bt *schema.Batch) error { rows += int64(bt.Len); return nil }
+	f, err := jb.NewFlattener(endpoint, "DsuZ913vOJkIiRJil7IXqA", jb.Tables(endpoint), schema.Options{}, emit)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -95,7 +97,7 @@ func BenchmarkDiscoverMoves(b *testing.B) {
 	for _, it := range items {
 		size += int64(len(it))
 	}
-	d := NewDiscoverer("moves", Options{})
+	d := jb.NewDiscoverer("moves", schema.Options{})
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -26,7 +26,7 @@ type edge struct {
 	col   int       // column index in the row, or -1
 	alt   bool      // lower-priority path of col (details.deep)
 	obj   *node     // the value is an object with keys of its own
-	child childKind // the value holds the rows of a child table
+	child ChildKind // the value holds the rows of a child table
 }
 
 func newNode(path string) *node { return &node{path: path, edges: map[string]*edge{}} }
@@ -74,15 +74,15 @@ func (n *node) insert(rel string, e *edge) error {
 // colBind is how one column of a table is filled.
 type colBind struct {
 	typ    Type
-	conv   conv
-	derive derive
+	conv   Conv
+	derive Derive
 	any    bool // extra column typed String: any JSON value as text
 }
 
 // tableState is one table of a Flattener or Discoverer: its binding, the
 // row being built and the batch being filled.
 type tableState struct {
-	decl  *tableDecl
+	decl  *TableDecl
 	table *Table
 	out   bool // requested: rows are emitted
 	cols  []colBind
@@ -101,8 +101,8 @@ type tableState struct {
 
 // bindTable builds the state of one table. t is the caller's table (maybe
 // with extra columns) or nil when the table is not requested.
-func bindTable(d *tableDecl, t *Table) (*tableState, error) {
-	ts := &tableState{decl: d, table: t, out: t != nil, root: newNode(d.rowPath)}
+func bindTable(d *TableDecl, t *Table) (*tableState, error) {
+	ts := &tableState{decl: d, table: t, out: t != nil, root: newNode(d.RowPath)}
 	if t == nil {
 		ts.table = d.table()
 	}
@@ -113,9 +113,9 @@ func bindTable(d *tableDecl, t *Table) (*tableState, error) {
 	ts.utf8 = make([]int64, len(t.Columns))
 	ts.xid, ts.tz, ts.timeCreated = t.ColumnIndex("xid"), t.ColumnIndex("tz"), t.ColumnIndex("time_created")
 	bind := func(path string, e *edge) error {
-		rel, ok := strings.CutPrefix(path, d.rowPath)
+		rel, ok := strings.CutPrefix(path, d.RowPath)
 		if !ok || rel == "" {
-			return fmt.Errorf("table %s: path %q is not below %q", d.name, path, d.rowPath)
+			return fmt.Errorf("table %s: path %q is not below %q", d.Name, path, d.RowPath)
 		}
 		return ts.root.insert(rel, e)
 	}
@@ -130,32 +130,32 @@ func bindTable(d *tableDecl, t *Table) (*tableState, error) {
 		}
 		cd := d.col(c.Name)
 		if cd == nil {
-			return nil, fmt.Errorf("table %s: column %s is neither declared nor marked extra", d.name, c.Name)
+			return nil, fmt.Errorf("table %s: column %s is neither declared nor marked extra", d.Name, c.Name)
 		}
 		if c.Type != cd.Type {
-			return nil, fmt.Errorf("table %s: column %s: type %s, declared %s", d.name, c.Name, c.Type, cd.Type)
+			return nil, fmt.Errorf("table %s: column %s: type %s, declared %s", d.Name, c.Name, c.Type, cd.Type)
 		}
-		ts.cols[i] = colBind{typ: cd.Type, conv: cd.conv, derive: cd.derive}
-		if cd.derive != fromJSON {
+		ts.cols[i] = colBind{typ: cd.Type, conv: cd.Conv, derive: cd.Derive}
+		if cd.Derive != FromJSON {
 			ts.derived = append(ts.derived, i)
 			continue
 		}
 		if err := bind(cd.Path, &edge{col: i}); err != nil {
 			return nil, err
 		}
-		if cd.alt != "" {
-			if err := bind(cd.alt, &edge{col: i, alt: true}); err != nil {
+		if cd.Alt != "" {
+			if err := bind(cd.Alt, &edge{col: i, alt: true}); err != nil {
 				return nil, err
 			}
 		}
 	}
 	// Declared columns the caller left out are still known fields: bind
 	// them to nothing so they are not reported as unknown.
-	for _, cd := range d.cols {
-		if cd.derive != fromJSON || t.ColumnIndex(cd.Name) >= 0 {
+	for _, cd := range d.Columns {
+		if cd.Derive != FromJSON || t.ColumnIndex(cd.Name) >= 0 {
 			continue
 		}
-		for _, p := range []string{cd.Path, cd.alt} {
+		for _, p := range []string{cd.Path, cd.Alt} {
 			if p == "" {
 				continue
 			}
@@ -170,21 +170,21 @@ func bindTable(d *tableDecl, t *Table) (*tableState, error) {
 // bindEndpoint builds the states of every table of an endpoint, root
 // first, and links the child tables' sources into the root's node tree.
 // tables are the caller's (requested) tables; nil requests all declared.
-func bindEndpoint(endpoint string, tables []*Table) (root *tableState, children [numChildKinds]*tableState, all []*tableState, err error) {
-	decls := declsFor(endpoint)
+func (c *Catalog) bindEndpoint(endpoint string, tables []*Table) (root *tableState, children [numChildKinds]*tableState, all []*tableState, err error) {
+	decls := c.declsFor(endpoint)
 	if len(decls) == 0 {
 		return nil, children, nil, fmt.Errorf("schema: unknown endpoint %q", endpoint)
 	}
 	requested := map[string]*Table{}
 	for _, t := range tables {
-		d := declNamed(t.Name)
-		if d == nil || d.endpoint != endpoint {
+		d := c.declNamed(t.Name)
+		if d == nil || d.Endpoint != endpoint {
 			return nil, children, nil, fmt.Errorf("schema: table %q is not fed by endpoint %q", t.Name, endpoint)
 		}
 		requested[t.Name] = t
 	}
 	for _, d := range decls {
-		t := requested[d.name]
+		t := requested[d.Name]
 		if tables == nil {
 			t = d.table()
 		}
@@ -193,18 +193,18 @@ func bindEndpoint(endpoint string, tables []*Table) (root *tableState, children 
 			return nil, children, nil, fmt.Errorf("schema: %w", err)
 		}
 		all = append(all, ts)
-		if d.kind != childNone {
-			children[d.kind] = ts
+		if d.Child != ChildNone {
+			children[d.Child] = ts
 		}
 	}
 	root = all[0]
 	for _, ts := range all[1:] {
 		d := ts.decl
-		if d.kind == childNone {
+		if d.Child == ChildNone {
 			continue
 		}
-		if err := root.root.insert(d.source, &edge{col: -1, child: d.kind}); err != nil {
-			return nil, children, nil, fmt.Errorf("schema: %s: %w", d.name, err)
+		if err := root.root.insert(d.Source, &edge{col: -1, child: d.Child}); err != nil {
+			return nil, children, nil, fmt.Errorf("schema: %s: %w", d.Name, err)
 		}
 	}
 	return root, children, all, nil

@@ -6,16 +6,18 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// tzs flattens details.tzs, an array of [epoch, tz] pairs in no particular
-// order, into <parent>_tzs rows and into the item's zone timeline.
+// tzs flattens a ChildZoneChanges value (Jawbone's details.tzs), an array
+// of [epoch, tz] pairs in no particular order, into rows of its table and
+// into the item's zone timeline.
 func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
-	ts := f.children[childTzs]
+	ts := f.children[ChildZoneChanges]
+	src := ts.decl.Source
 	if v.Type() == fastjson.TypeNull {
 		return nil
 	}
 	a, err := v.Array()
 	if err != nil {
-		f.badPath(f.root, "details.tzs", v, "an array of [start, tz] pairs")
+		f.badPath(f.root, src, v, "an array of [start, tz] pairs")
 		return f.takeFail(label(parentXID, ""))
 	}
 	start, tz := ts.table.ColumnIndex("start_time"), ts.table.ColumnIndex("tz")
@@ -23,22 +25,22 @@ func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
 		var sc, zc cell
 		pair, err := e.Array()
 		if err != nil || len(pair) < 2 {
-			f.badPath(ts, "details.tzs[]", e, "a [start, tz] pair")
+			f.badPath(ts, src+"[]", e, "a [start, tz] pair")
 		} else {
-			if want := f.convert(&sc, Timestamp, convDefault, pair[0]); want != "" {
+			if want := f.convert(&sc, Timestamp, ConvDefault, pair[0]); want != "" {
 				f.badCol(ts, start, "start_time", pair[0], want)
 			}
-			if want := f.convert(&zc, String, convTZText, pair[1]); want != "" {
+			if want := f.convert(&zc, String, ConvZoneText, pair[1]); want != "" {
 				f.badCol(ts, tz, "tz", pair[1], want)
 			} else if f.invalidUTF8 && tz >= 0 {
 				f.badUTF8(ts, tz)
 			}
 			if len(pair) > 2 {
-				f.badPath(ts, "details.tzs[]", e, "a [start, tz] pair")
+				f.badPath(ts, src+"[]", e, "a [start, tz] pair")
 			}
 		}
 		if f.fail != nil {
-			err := f.takeFail(label(parentXID, fmt.Sprintf("details.tzs[%d]", i)))
+			err := f.takeFail(label(parentXID, fmt.Sprintf("%s[%d]", src, i)))
 			clear(ts.cells)
 			return err
 		}
@@ -75,14 +77,16 @@ func (f *Flattener) badCol(ts *tableState, i int, name string, v *fastjson.Value
 	f.badPath(ts, name, v, want)
 }
 
-// hourly flattens details.hourly_totals into moves_hourly rows, in
-// local-hour order, each with the UTC instant its key stands for.
+// hourly flattens a ChildLocalHourKeyed value (Jawbone's
+// details.hourly_totals) into rows of its table, in local-hour order, each
+// with the UTC instant its key stands for.
 func (f *Flattener) hourly(v *fastjson.Value, parentXID string) error {
-	ts := f.children[childHourly]
+	ts := f.children[ChildLocalHourKeyed]
+	src := ts.decl.Source
 	o, err := v.Object()
 	if err != nil {
 		if v.Type() != fastjson.TypeNull {
-			f.badPath(f.root, "details.hourly_totals", v, "an object")
+			f.badPath(f.root, src, v, "an object")
 		}
 		return f.takeFail(label(parentXID, ""))
 	}
@@ -95,7 +99,7 @@ func (f *Flattener) hourly(v *fastjson.Value, parentXID string) error {
 		f.hours = append(f.hours, hourRef{wall: wall, v: hv, noHour: !ok})
 	})
 	if f.fail != nil {
-		return f.takeFail(label(parentXID, "details.hourly_totals"))
+		return f.takeFail(label(parentXID, src))
 	}
 	// Keys come in arbitrary order; rows read better in time order, with
 	// the hours whose key was unreadable last, in the order given. The
@@ -113,7 +117,7 @@ func (f *Flattener) hourly(v *fastjson.Value, parentXID string) error {
 			f.walk(ts, ts.root, ho)
 		case fastjson.TypeNull:
 		default:
-			f.badPath(ts, "details.hourly_totals.{YYYYMMDDHH}", h.v, "an object")
+			f.badPath(ts, src+".{YYYYMMDDHH}", h.v, "an object")
 		}
 		if f.fail != nil {
 			err := f.takeFail(label(parentXID, "hour "+hourKey(h.wall)))

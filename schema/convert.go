@@ -34,7 +34,7 @@ func (c *cell) setNull() { *c = cell{state: cellNull} }
 // convert stores v into c following the column's type and conversion rule.
 // It returns what the column wants when v contradicts the declared type
 // ("" when v fits); c is then untouched. Missing, null and "" are null, never 0.
-func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want string) {
+func (f *Flattener) convert(c *cell, t Type, cv Conv, v *fastjson.Value) (want string) {
 	f.invalidUTF8 = false
 	vt := v.Type()
 	if vt == fastjson.TypeNull {
@@ -54,7 +54,7 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 				return "an integer"
 			}
 			c.i = n
-		case cv == convBoolInt && (vt == fastjson.TypeTrue || vt == fastjson.TypeFalse):
+		case cv == ConvBoolInt && (vt == fastjson.TypeTrue || vt == fastjson.TypeFalse):
 			c.i = 0
 			if vt == fastjson.TypeTrue {
 				c.i = 1
@@ -71,7 +71,7 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 			}
 			c.f = x
 		case fastjson.TypeString:
-			if cv != convLooseFloat {
+			if cv != ConvLooseFloat {
 				return "a number"
 			}
 			x, ok := parseLooseFloat(v.GetStringBytes())
@@ -105,10 +105,10 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 			b = v.GetStringBytes()
 		case vt == fastjson.TypeNumber:
 			// Numbers have an exact text form; zones given as seconds
-			// (convTZText) rely on it.
+			// (ConvZoneText) rely on it.
 			f.scratch = v.MarshalTo(f.scratch[:0])
 			b = f.scratch
-		case cv == convJSON:
+		case cv == ConvJSON:
 			f.scratch = v.MarshalTo(f.scratch[:0])
 			b = f.scratch
 		default:
@@ -120,7 +120,7 @@ func (f *Flattener) convert(c *cell, t Type, cv conv, v *fastjson.Value) (want s
 		if !ok {
 			return "epoch seconds"
 		}
-		if cv == convZeroNull && sec == 0 && frac == 0 {
+		if cv == ConvZeroNull && sec == 0 && frac == 0 {
 			c.setNull()
 			return ""
 		}

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -44,47 +45,47 @@ func TestConvert(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		typ  Type
-		cv   conv
+		cv   Conv
 		json string
 		want cell   // state and value
 		bad  string // expected want text, "" for fits
 	}{
-		{"int", Int64, convDefault, `2322`, cell{i: 2322, state: cellSet}, ""},
-		{"int as float", Int64, convDefault, `1876.0`, cell{i: 1876, state: cellSet}, ""},
-		{"int exponent", Int64, convDefault, `1e3`, cell{i: 1000, state: cellSet}, ""},
-		{"int fraction", Int64, convDefault, `12.5`, cell{}, "an integer"},
-		{"int string", Int64, convDefault, `"abc"`, cell{}, "an integer"},
-		{"int numeric string", Int64, convDefault, `"12"`, cell{}, "an integer"},
-		{"int bool", Int64, convDefault, `true`, cell{}, "an integer"},
-		{"int null", Int64, convDefault, `null`, cell{state: cellNull}, ""},
-		{"int empty", Int64, convDefault, `""`, cell{state: cellNull}, ""},
-		{"int zero is a value", Int64, convDefault, `0`, cell{i: 0, state: cellSet}, ""},
-		{"bool as int", Int64, convBoolInt, `true`, cell{i: 1, state: cellSet}, ""},
-		{"float int", Float64, convDefault, `17`, cell{f: 17, state: cellSet}, ""},
-		{"float string", Float64, convDefault, `"37.4"`, cell{}, "a number"},
-		{"place string", Float64, convLooseFloat, `"37.451572"`, cell{f: 37.451572, state: cellSet}, ""},
-		{"place number", Float64, convLooseFloat, `54.7780415`, cell{f: 54.7780415, state: cellSet}, ""},
-		{"place empty", Float64, convLooseFloat, `""`, cell{state: cellNull}, ""},
-		{"place junk", Float64, convLooseFloat, `"near home"`, cell{}, "a number or numeric string"},
-		{"bool", Bool, convDefault, `false`, cell{b: false, state: cellSet}, ""},
-		{"bool 1", Bool, convDefault, `1`, cell{b: true, state: cellSet}, ""},
-		{"bool 2", Bool, convDefault, `2`, cell{}, "true or false"},
-		{"string", String, convDefault, `"Run"`, cell{s: "Run", state: cellSet}, ""},
-		{"string escaped", String, convDefault, `"caf\u00e9 \"x\""`, cell{s: `café "x"`, state: cellSet}, ""},
-		{"string number", String, convDefault, `42`, cell{s: "42", state: cellSet}, ""},
-		{"string object", String, convDefault, `{"a":1}`, cell{}, "a string"},
-		{"tz seconds", String, convTZText, `-21600`, cell{s: "-21600", state: cellSet}, ""},
-		{"json object", String, convJSON, `{"cups": 2}`, cell{s: `{"cups":2}`, state: cellSet}, ""},
-		{"json array", String, convJSON, `[]`, cell{s: `[]`, state: cellSet}, ""},
-		{"timestamp", Timestamp, convDefault, `1457655012`, cell{i: 1457655012_000000, state: cellSet}, ""},
-		{"timestamp float", Timestamp, convDefault, `1457655012.5`, cell{i: 1457655012_500000, state: cellSet}, ""},
-		{"timestamp zero kept", Timestamp, convDefault, `0`, cell{i: 0, state: cellSet}, ""},
-		{"sunrise zero null", Timestamp, convZeroNull, `0`, cell{state: cellNull}, ""},
-		{"sunrise null", Timestamp, convZeroNull, `null`, cell{state: cellNull}, ""},
-		{"timestamp string", Timestamp, convDefault, `"yesterday"`, cell{}, "epoch seconds"},
-		{"date", Date, convDefault, `20160311`, cell{i: DaysFromYMD(2016, 3, 11), state: cellSet}, ""},
-		{"date float", Date, convDefault, `20160311.0`, cell{i: DaysFromYMD(2016, 3, 11), state: cellSet}, ""},
-		{"date invalid", Date, convDefault, `20161340`, cell{}, "a YYYYMMDD date"},
+		{"int", Int64, ConvDefault, `2322`, cell{i: 2322, state: cellSet}, ""},
+		{"int as float", Int64, ConvDefault, `1876.0`, cell{i: 1876, state: cellSet}, ""},
+		{"int exponent", Int64, ConvDefault, `1e3`, cell{i: 1000, state: cellSet}, ""},
+		{"int fraction", Int64, ConvDefault, `12.5`, cell{}, "an integer"},
+		{"int string", Int64, ConvDefault, `"abc"`, cell{}, "an integer"},
+		{"int numeric string", Int64, ConvDefault, `"12"`, cell{}, "an integer"},
+		{"int bool", Int64, ConvDefault, `true`, cell{}, "an integer"},
+		{"int null", Int64, ConvDefault, `null`, cell{state: cellNull}, ""},
+		{"int empty", Int64, ConvDefault, `""`, cell{state: cellNull}, ""},
+		{"int zero is a value", Int64, ConvDefault, `0`, cell{i: 0, state: cellSet}, ""},
+		{"bool as int", Int64, ConvBoolInt, `true`, cell{i: 1, state: cellSet}, ""},
+		{"float int", Float64, ConvDefault, `17`, cell{f: 17, state: cellSet}, ""},
+		{"float string", Float64, ConvDefault, `"37.4"`, cell{}, "a number"},
+		{"place string", Float64, ConvLooseFloat, `"37.451572"`, cell{f: 37.451572, state: cellSet}, ""},
+		{"place number", Float64, ConvLooseFloat, `54.7780415`, cell{f: 54.7780415, state: cellSet}, ""},
+		{"place empty", Float64, ConvLooseFloat, `""`, cell{state: cellNull}, ""},
+		{"place junk", Float64, ConvLooseFloat, `"near home"`, cell{}, "a number or numeric string"},
+		{"bool", Bool, ConvDefault, `false`, cell{b: false, state: cellSet}, ""},
+		{"bool 1", Bool, ConvDefault, `1`, cell{b: true, state: cellSet}, ""},
+		{"bool 2", Bool, ConvDefault, `2`, cell{}, "true or false"},
+		{"string", String, ConvDefault, `"Run"`, cell{s: "Run", state: cellSet}, ""},
+		{"string escaped", String, ConvDefault, `"caf\u00e9 \"x\""`, cell{s: `café "x"`, state: cellSet}, ""},
+		{"string number", String, ConvDefault, `42`, cell{s: "42", state: cellSet}, ""},
+		{"string object", String, ConvDefault, `{"a":1}`, cell{}, "a string"},
+		{"tz seconds", String, ConvZoneText, `-21600`, cell{s: "-21600", state: cellSet}, ""},
+		{"json object", String, ConvJSON, `{"cups": 2}`, cell{s: `{"cups":2}`, state: cellSet}, ""},
+		{"json array", String, ConvJSON, `[]`, cell{s: `[]`, state: cellSet}, ""},
+		{"timestamp", Timestamp, ConvDefault, `1457655012`, cell{i: 1457655012_000000, state: cellSet}, ""},
+		{"timestamp float", Timestamp, ConvDefault, `1457655012.5`, cell{i: 1457655012_500000, state: cellSet}, ""},
+		{"timestamp zero kept", Timestamp, ConvDefault, `0`, cell{i: 0, state: cellSet}, ""},
+		{"sunrise zero null", Timestamp, ConvZeroNull, `0`, cell{state: cellNull}, ""},
+		{"sunrise null", Timestamp, ConvZeroNull, `null`, cell{state: cellNull}, ""},
+		{"timestamp string", Timestamp, ConvDefault, `"yesterday"`, cell{}, "epoch seconds"},
+		{"date", Date, ConvDefault, `20160311`, cell{i: DaysFromYMD(2016, 3, 11), state: cellSet}, ""},
+		{"date float", Date, ConvDefault, `20160311.0`, cell{i: DaysFromYMD(2016, 3, 11), state: cellSet}, ""},
+		{"date invalid", Date, ConvDefault, `20161340`, cell{}, "a YYYYMMDD date"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := fastjson.MustParse(tc.json)
@@ -137,6 +138,20 @@ func TestArenaStringsStayValid(t *testing.T) {
 	for i, s := range got {
 		if s[0] != byte('a'+i%26) || s[1:] != "bcdef" {
 			t.Fatalf("string %d changed to %q", i, s)
+		}
+	}
+}
+
+// TestRepairMatchesJSON: a text is repaired as Go's JSON decoder repairs it
+// (the engine reads xids with it), so a repaired xid joins across tables.
+func TestRepairMatchesJSON(t *testing.T) {
+	for _, in := range []string{"ok", "\xff", "\xff\xfe bad \xc3(", "a\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "é\x80é"} {
+		var want string
+		if err := json.Unmarshal([]byte(`"`+in+`"`), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendValidUTF8(nil, []byte(in))); got != want {
+			t.Errorf("%q: repaired %q, encoding/json %q", in, got, want)
 		}
 	}
 }

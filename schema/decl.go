@@ -2,132 +2,176 @@ package schema
 
 import "slices"
 
-// conv says how a JSON value becomes a column value, beyond what the
+// Conv says how a JSON value becomes a column value, beyond what the
 // column's Type implies.
-type conv uint8
+type Conv uint8
 
 const (
-	// convDefault converts by Type: Int64 takes integers and integral floats,
+	// ConvDefault converts by Type: Int64 takes integers and integral floats,
 	// Float64 takes any number, Bool takes true/false (and 0/1), String takes
 	// strings and numbers (as their text), Timestamp takes epoch seconds,
 	// Date takes a YYYYMMDD integer.
-	convDefault conv = iota
-	// convZeroNull is a Timestamp for which 0 means "unknown" (sunrise,
-	// sunset, smart_alarm_fire): 0 becomes null.
-	convZeroNull
-	// convLooseFloat is a Float64 that may arrive as a number or as a numeric
-	// string (place_lat, place_lon, place_acc).
-	convLooseFloat
-	// convTZText is a time-zone value kept as given: strings as they are,
+	ConvDefault Conv = iota
+	// ConvZeroNull is a Timestamp for which 0 means "unknown" (a sunrise
+	// the device never saw): 0 becomes null.
+	ConvZeroNull
+	// ConvLooseFloat is a Float64 that may arrive as a number or as a
+	// numeric string ("" is null).
+	ConvLooseFloat
+	// ConvZoneText is a time-zone value kept as given: strings as they are,
 	// integer offsets as their decimal text.
-	convTZText
-	// convJSON is a String holding any JSON value: strings as they are,
+	ConvZoneText
+	// ConvJSON is a String holding any JSON value: strings as they are,
 	// objects and arrays as compact JSON text.
-	convJSON
-	// convBoolInt is an Int64 that may also arrive as true/false (1/0).
-	convBoolInt
+	ConvJSON
+	// ConvBoolInt is an Int64 that may also arrive as true/false (1/0).
+	ConvBoolInt
+	numConvs
 )
 
-// derive marks columns that are computed rather than read from one JSON
+// Derive marks columns that are computed rather than read from one JSON
 // path. Their Path in the dictionary names the sources.
-type derive uint8
+type Derive uint8
 
 const (
-	fromJSON         derive = iota
-	deriveUserXID           // the exported person's xid, given to NewFlattener
-	deriveParentXID         // xid of the parent item (child tables)
-	deriveTZOffset          // UTC offset of the row's zone at the row's time
-	deriveHourStart         // moves_hourly: the UTC instant the local hour began
-	deriveHourDate          // moves_hourly: the local date of the hour key
-	deriveLocalHour         // moves_hourly: the local hour 0-23 of the key
-	deriveHourTZ            // moves_hourly: the zone text the key was read in
-	deriveHourOffset        // moves_hourly: the UTC offset the key was read with
-	deriveTzsStart          // <parent>_tzs: element 0, epoch seconds
-	deriveTzsTZ             // <parent>_tzs: element 1, as given
-	deriveTzsOffset         // <parent>_tzs: offset of element 1 at element 0
-	deriveTrendDate         // trends: element 0 of the [YYYYMMDD, {...}] pair
+	// FromJSON is a column read from its Path (and Alt).
+	FromJSON Derive = iota
+	// DeriveUserID is the exported person's id, given to NewFlattener.
+	DeriveUserID
+	// DeriveParentID is the id of the parent item: the root row's "xid" for
+	// a child table, the group's "parent_xid" for a ShapeChildGroup table.
+	DeriveParentID
+	// DeriveZoneOffset is the UTC offset, at the row's "time_created", of
+	// the zone in force then: the ChildZoneChanges entry that started
+	// last before it, else the row's "tz" column.
+	DeriveZoneOffset
+	// DeriveHourStart (ChildLocalHourKeyed): the UTC instant the local hour
+	// of the row's key began, read in the zone in force then.
+	DeriveHourStart
+	// DeriveHourDate (ChildLocalHourKeyed): the local date of the key.
+	DeriveHourDate
+	// DeriveLocalHour (ChildLocalHourKeyed): the local hour 0-23 of the key.
+	DeriveLocalHour
+	// DeriveHourZone (ChildLocalHourKeyed): the zone text the key was read in.
+	DeriveHourZone
+	// DeriveHourOffset (ChildLocalHourKeyed): the UTC offset the key was
+	// read with.
+	DeriveHourOffset
+	// DeriveZoneChangeStart (ChildZoneChanges): element 0 of the
+	// [start, zone] pair, epoch seconds.
+	DeriveZoneChangeStart
+	// DeriveZoneChangeZone (ChildZoneChanges): element 1, as given.
+	DeriveZoneChangeZone
+	// DeriveZoneChangeOffset (ChildZoneChanges): the offset of element 1 at
+	// element 0.
+	DeriveZoneChangeOffset
+	// DerivePairDate (ShapeDatePair): element 0 of the [YYYYMMDD, {...}] pair.
+	DerivePairDate
+	numDerives
 )
 
-// shape is how the raw items of an endpoint look.
-type shape uint8
+// Shape is how the raw items of an endpoint look.
+type Shape uint8
 
 const (
-	shapeObject shape = iota // a JSON object per item
-	shapeTicks               // {"parent_xid": "...", "items": [tick, ...]}
-	shapePair                // [YYYYMMDD, {...}] (trends)
+	// ShapeObject is a JSON object per item.
+	ShapeObject Shape = iota
+	// ShapeChildGroup is {"parent_xid": "...", "items": [row, ...]}: the
+	// rows one request about a parent item returned, grouped by the caller.
+	ShapeChildGroup
+	// ShapeDatePair is [YYYYMMDD, {...}]: a date and the row's object.
+	ShapeDatePair
+	numShapes
 )
 
-// childKind is how a child table's rows sit inside the parent item.
-type childKind uint8
+// ChildKind is how a child table's rows sit inside the parent item.
+type ChildKind uint8
 
 const (
-	childNone   childKind = iota
-	childTzs              // an array of [epoch, tz] pairs
-	childHourly           // an object keyed by "YYYYMMDDHH", values are rows
-	childItems            // an array of row objects (meal food items)
+	// ChildNone is a table that is not a child inside its endpoint's items.
+	ChildNone ChildKind = iota
+	// ChildZoneChanges is an array of [epoch seconds, zone] pairs, in no
+	// particular order: the zones in force during the item. They also set
+	// the zone timeline that DeriveZoneOffset and the local hours read.
+	ChildZoneChanges
+	// ChildLocalHourKeyed is an object keyed by the local hour
+	// "YYYYMMDDHH", whose values are the rows; rows come out in hour order.
+	ChildLocalHourKeyed
+	// ChildRowArray is an array of row objects.
+	ChildRowArray
 	numChildKinds
 )
 
-// colDecl is one declared column plus how it is filled.
-type colDecl struct {
+// ColumnDecl is one declared column plus how it is filled.
+type ColumnDecl struct {
 	Column
-	conv   conv
-	derive derive
-	// alt is a lower-priority path feeding the same column: it fills the
-	// column only when the main path is absent (v1.0 details.deep -> sound).
-	alt string
+	Conv   Conv
+	Derive Derive
+	// Alt is a lower-priority path feeding the same column: it fills the
+	// column only when the main path is absent (a field the API renamed).
+	Alt string
 }
 
-// tableDecl is one declared table plus how its rows are found.
-type tableDecl struct {
-	name, endpoint, parent, desc, timeColumn string
-	// rowPath prefixes the Path of every column read from JSON; it addresses
-	// one row's object within the item ("" when the item is the row).
-	rowPath string
-	// shape of the endpoint's raw items; meaningful on the endpoint's root table.
-	shape shape
-	// kind and source locate a child table's rows inside the parent item.
-	kind   childKind
-	source string
-	cols   []colDecl
+// TableDecl is one declared table plus how its rows are found.
+type TableDecl struct {
+	Name, Endpoint, Parent, Description string
+	// TimeColumn names the Timestamp or Date column that drives
+	// partitioning; "" if none.
+	TimeColumn string
+	// RowPath prefixes the Path of every column read from JSON; it
+	// addresses one row's object within the item ("" when the item is
+	// the row).
+	RowPath string
+	// Shape of the endpoint's raw items; only the endpoint's root table
+	// (its first) may set it.
+	Shape Shape
+	// Child and Source locate a child table's rows inside the root item:
+	// Source is the dot-separated path of the value Child describes.
+	Child   ChildKind
+	Source  string
+	Columns []ColumnDecl
 }
 
 // table returns a fresh Table for d; callers may modify it freely.
-func (d *tableDecl) table() *Table {
+func (d *TableDecl) table() *Table {
 	t := &Table{
-		Name:        d.name,
-		Description: d.desc,
-		Endpoint:    d.endpoint,
-		Parent:      d.parent,
-		TimeColumn:  d.timeColumn,
-		Columns:     make([]Column, len(d.cols)),
+		Name:        d.Name,
+		Description: d.Description,
+		Endpoint:    d.Endpoint,
+		Parent:      d.Parent,
+		TimeColumn:  d.TimeColumn,
+		Columns:     make([]Column, len(d.Columns)),
 	}
-	for i := range d.cols {
-		t.Columns[i] = d.cols[i].Column
+	for i := range d.Columns {
+		t.Columns[i] = d.Columns[i].Column
 	}
 	return t
 }
 
-func (d *tableDecl) col(name string) *colDecl {
-	i := slices.IndexFunc(d.cols, func(c colDecl) bool { return c.Name == name })
+func (d *TableDecl) col(name string) *ColumnDecl {
+	i := slices.IndexFunc(d.Columns, func(c ColumnDecl) bool { return c.Name == name })
 	if i < 0 {
 		return nil
 	}
-	return &d.cols[i]
+	return &d.Columns[i]
 }
 
-// Helpers that keep the declarations one line per column.
-
-func col(name string, t Type, unit, path, desc string) colDecl {
-	return colDecl{Column: Column{Name: name, Type: t, Unit: unit, Description: desc, Path: path}}
+// Col declares a column read from path (relative to the item, including
+// the table's RowPath), converted by its type.
+func Col(name string, t Type, unit, path, desc string) ColumnDecl {
+	return ColumnDecl{Column: Column{Name: name, Type: t, Unit: unit, Description: desc, Path: path}}
 }
 
-func (c colDecl) as(cv conv) colDecl { c.conv = cv; return c }
+// As returns c converted by cv instead of by its type alone.
+func (c ColumnDecl) As(cv Conv) ColumnDecl { c.Conv = cv; return c }
 
-func (c colDecl) or(alt string) colDecl { c.alt = alt; return c }
+// Or returns c also fed by alt when its own path is absent.
+func (c ColumnDecl) Or(alt string) ColumnDecl { c.Alt = alt; return c }
 
-func derived(name string, t Type, unit, path, desc string, d derive) colDecl {
-	c := col(name, t, unit, path, desc)
-	c.derive = d
+// Derived declares a column computed as d says; path only documents
+// where the value comes from.
+func Derived(name string, t Type, unit, path, desc string, d Derive) ColumnDecl {
+	c := Col(name, t, unit, path, desc)
+	c.Derive = d
 	return c
 }

@@ -1,4 +1,4 @@
-package schema
+package schema_test
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/upexport/upexport/providers/jawbone"
+	"github.com/upexport/upexport/schema"
 )
 
 // TestDictionaryFile keeps docs/schema.md in step with the declarations.
@@ -13,7 +16,7 @@ import (
 // (or go run ./cmd/upexport schema > docs/schema.md; both write the same).
 func TestDictionaryFile(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, AllTables()); err != nil {
+	if err := schema.WriteMarkdown(&buf, jawbone.DictionaryText(), jb.AllTables()); err != nil {
 		t.Fatal(err)
 	}
 	const path = "../docs/schema.md"
@@ -35,7 +38,7 @@ func TestDictionaryFile(t *testing.T) {
 
 func TestDictionaryJSON(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, AllTables()); err != nil {
+	if err := schema.WriteJSON(&buf, jb.AllTables()); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {
@@ -47,7 +50,7 @@ func TestDictionaryJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	all := AllTables()
+	all := jb.AllTables()
 	if len(got.Tables) != len(all) {
 		t.Fatalf("%d tables in JSON, %d declared", len(got.Tables), len(all))
 	}
@@ -67,11 +70,11 @@ func TestDictionaryJSON(t *testing.T) {
 
 func TestDictionaryMarkdownNamesEveryColumn(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, AllTables()); err != nil {
+	if err := schema.WriteMarkdown(&buf, jawbone.DictionaryText(), jb.AllTables()); err != nil {
 		t.Fatal(err)
 	}
 	md := buf.String()
-	for _, tb := range AllTables() {
+	for _, tb := range jb.AllTables() {
 		if !strings.Contains(md, "\n## "+tb.Name+"\n") {
 			t.Errorf("no section for %s", tb.Name)
 		}

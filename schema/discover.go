@@ -26,11 +26,11 @@ type Discoverer struct {
 	found map[string]map[string]Type
 }
 
-// NewDiscoverer returns a Discoverer for one endpoint. An unknown endpoint
-// makes every Item fail.
-func NewDiscoverer(endpoint string, opts Options) *Discoverer {
+// NewDiscoverer returns a Discoverer for one endpoint of c. An unknown
+// endpoint makes every Item fail.
+func (c *Catalog) NewDiscoverer(endpoint string, opts Options) *Discoverer {
 	d := &Discoverer{endpoint: endpoint, opts: opts, found: map[string]map[string]Type{}}
-	_, d.children, d.all, d.err = bindEndpoint(endpoint, nil)
+	_, d.children, d.all, d.err = c.bindEndpoint(endpoint, nil)
 	return d
 }
 
@@ -46,14 +46,14 @@ func (d *Discoverer) Item(raw []byte) error {
 	}
 	root := d.all[0]
 	var ferr error
-	switch root.decl.shape {
-	case shapeTicks:
+	switch root.decl.Shape {
+	case ShapeChildGroup:
 		for _, t := range v.GetArray("items") {
 			if ferr == nil {
 				ferr = d.row(root, t)
 			}
 		}
-	case shapePair:
+	case ShapeDatePair:
 		if a, err := v.Array(); err == nil && len(a) == 2 {
 			ferr = d.row(root, a[1])
 		}
@@ -105,18 +105,18 @@ func (d *Discoverer) walk(ts *tableState, n *node, o *fastjson.Object) error {
 			if oo, oerr := v.Object(); oerr == nil {
 				err = d.walk(ts, e.obj, oo)
 			}
-		case e.child == childHourly:
+		case e.child == ChildLocalHourKeyed:
 			if oo, oerr := v.Object(); oerr == nil {
 				oo.Visit(func(_ []byte, hv *fastjson.Value) {
 					if err == nil {
-						err = d.row(d.children[childHourly], hv)
+						err = d.row(d.children[ChildLocalHourKeyed], hv)
 					}
 				})
 			}
-		case e.child == childItems:
+		case e.child == ChildRowArray:
 			for _, it := range v.GetArray() {
 				if err == nil {
-					err = d.row(d.children[childItems], it)
+					err = d.row(d.children[ChildRowArray], it)
 				}
 			}
 		}
@@ -226,7 +226,7 @@ func (d *Discoverer) Tables() []*Table {
 				typ = String // only nulls seen
 			}
 			extras = append(extras, Column{
-				Name:        extraName(strings.TrimPrefix(p, ts.decl.rowPath), taken),
+				Name:        extraName(strings.TrimPrefix(p, ts.decl.RowPath), taken),
 				Type:        typ,
 				Description: "Not in the API reference: found in the data, type inferred.",
 				Path:        p,

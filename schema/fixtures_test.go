@@ -1,4 +1,4 @@
-package schema
+package schema_test
 
 import (
 	"encoding/csv"
@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/upexport/upexport/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files and docs/schema.md")
@@ -91,22 +93,22 @@ func fixtureItems(t testing.TB, endpoint, file string) (userXID string, items []
 }
 
 // renderValue formats one value for the golden files.
-func renderValue(t Type, v *Vector, i int) string {
+func renderValue(t schema.Type, v *schema.Vector, i int) string {
 	if !v.Valid[i] {
 		return "NULL"
 	}
 	switch t {
-	case Int64:
+	case schema.Int64:
 		return strconv.FormatInt(v.Ints[i], 10)
-	case Timestamp:
-		return TimeFromMicros(v.Ints[i]).Format("2006-01-02T15:04:05.999999Z07:00")
-	case Date:
-		return DateFromDays(v.Ints[i]).Format("2006-01-02")
-	case Float64:
+	case schema.Timestamp:
+		return schema.TimeFromMicros(v.Ints[i]).Format("2006-01-02T15:04:05.999999Z07:00")
+	case schema.Date:
+		return schema.DateFromDays(v.Ints[i]).Format("2006-01-02")
+	case schema.Float64:
 		return strconv.FormatFloat(v.Floats[i], 'g', -1, 64)
-	case Bool:
+	case schema.Bool:
 		return strconv.FormatBool(v.Bools[i])
-	case String:
+	case schema.String:
 		return v.Strs[i]
 	}
 	return "?"
@@ -119,13 +121,13 @@ type collector struct {
 	rows map[string][][]string
 }
 
-func (c *collector) emit(b *Batch) error {
+func (c *collector) emit(b *schema.Batch) error {
 	if b.Len == 0 {
 		c.t.Errorf("%s: empty batch emitted", b.Table.Name)
 	}
 	for j, col := range b.Table.Columns {
 		v := &b.Cols[j]
-		n := map[Type]int{Int64: len(v.Ints), Timestamp: len(v.Ints), Date: len(v.Ints), Float64: len(v.Floats), Bool: len(v.Bools), String: len(v.Strs)}[col.Type]
+		n := map[schema.Type]int{schema.Int64: len(v.Ints), schema.Timestamp: len(v.Ints), schema.Date: len(v.Ints), schema.Float64: len(v.Floats), schema.Bool: len(v.Bools), schema.String: len(v.Strs)}[col.Type]
 		if n != b.Len || len(v.Valid) != b.Len {
 			c.t.Fatalf("%s.%s: %d values, %d valid flags, batch has %d rows", b.Table.Name, col.Name, n, len(v.Valid), b.Len)
 		}
@@ -144,7 +146,7 @@ type fixtureCase struct {
 	name       string // golden file name
 	endpoint   string
 	file       string
-	opts       Options
+	opts       schema.Options
 	noDiscover bool   // flatten with the declared tables only
 	wantErr    string // the run must fail with this text
 }
@@ -157,11 +159,11 @@ var fixtureCases = []fixtureCase{
 	{name: "moves_empty", endpoint: "moves", file: "moves_empty.json"},
 	{name: "moves_unknown", endpoint: "moves", file: "moves_unknown.json"},
 	{name: "moves_unknown_nodiscovery", endpoint: "moves", file: "moves_unknown.json", noDiscover: true},
-	{name: "moves_unknown_strict", endpoint: "moves", file: "moves_unknown.json", opts: Options{StrictSchema: true},
+	{name: "moves_unknown_strict", endpoint: "moves", file: "moves_unknown.json", opts: schema.Options{StrictSchema: true},
 		wantErr: "moves item Unk1Vgc8hNwHq2JuZvUbrUtHQ0bBkY5y: field new_flag is not in the schema"},
 	{name: "moves_wrongtype", endpoint: "moves", file: "moves_wrongtype.json",
 		wantErr: `moves item Bad1Vgc8hNwHq2JuZvUbrUtHQ0bBkY5y: column steps: value "abc" is not an integer`},
-	{name: "moves_wrongtype_lenient", endpoint: "moves", file: "moves_wrongtype.json", opts: Options{Lenient: true}},
+	{name: "moves_wrongtype_lenient", endpoint: "moves", file: "moves_wrongtype.json", opts: schema.Options{Lenient: true}},
 	{name: "moves_ticks", endpoint: "moves_ticks", file: "moves_ticks.json"},
 	{name: "sleeps_v11", endpoint: "sleeps", file: "sleeps_v11.json"},
 	{name: "sleeps_v10", endpoint: "sleeps", file: "sleeps_v10.json"},
@@ -191,9 +193,9 @@ func runFixture(t testing.TB, fc fixtureCase) (string, map[string]int, error) {
 	opts := fc.opts
 	opts.Warn = func(msg string) { warnings = append(warnings, msg) }
 	opts.BatchRows = 2 // several batches per table, so batch reuse is exercised
-	tables := Tables(fc.endpoint)
+	tables := jb.Tables(fc.endpoint)
 	if !fc.noDiscover {
-		d := NewDiscoverer(fc.endpoint, opts)
+		d := jb.NewDiscoverer(fc.endpoint, opts)
 		for _, it := range items {
 			if err := d.Item(it); err != nil {
 				return "", nil, err
@@ -202,7 +204,7 @@ func runFixture(t testing.TB, fc fixtureCase) (string, map[string]int, error) {
 		tables = d.Tables()
 	}
 	c := &collector{t: t, rows: map[string][][]string{}}
-	f, err := NewFlattener(fc.endpoint, userXID, tables, opts, c.emit)
+	f, err := jb.NewFlattener(fc.endpoint, userXID, tables, opts, c.emit)
 	if err != nil {
 		return "", nil, err
 	}
@@ -285,7 +287,7 @@ func TestFixtures(t *testing.T) {
 	}
 	// Every table must have rows in some fixture, or its golden proves nothing.
 	if !t.Failed() {
-		for _, tb := range AllTables() {
+		for _, tb := range jb.AllTables() {
 			if covered[tb.Name] == 0 {
 				t.Errorf("no fixture produces rows of table %s", tb.Name)
 			}

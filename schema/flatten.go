@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	// fastjson parses one item into a reusable arena of values: after the
@@ -140,14 +141,15 @@ type hourRef struct {
 	noHour bool // the key was not YYYYMMDDHH (kept under Lenient)
 }
 
-// NewFlattener returns a Flattener for one endpoint. tables are the tables
-// to fill, as returned by Tables(endpoint) or by a Discoverer (with extra
-// columns); tables of the endpoint left out are not emitted, and nil means
-// the declared tables. emit receives
-// each full batch, and partly filled ones on Flush; it may use the batch
-// only until it returns, because the Flattener then refills it.
-func NewFlattener(endpoint, userXID string, tables []*Table, opts Options, emit func(*Batch) error) (*Flattener, error) {
-	root, children, all, err := bindEndpoint(endpoint, tables)
+// NewFlattener returns a Flattener for one endpoint of c. userID fills
+// the DeriveUserID columns. tables are the tables to fill, as returned by
+// c.Tables(endpoint) or by a Discoverer (with extra columns); tables of the
+// endpoint left out are not emitted, and nil means the declared tables.
+// emit receives each full batch, and partly filled ones on Flush; it may
+// use the batch only until it returns, because the Flattener then refills
+// it.
+func (c *Catalog) NewFlattener(endpoint, userID string, tables []*Table, opts Options, emit func(*Batch) error) (*Flattener, error) {
+	root, children, all, err := c.bindEndpoint(endpoint, tables)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +157,7 @@ func NewFlattener(endpoint, userXID string, tables []*Table, opts Options, emit 
 		opts.BatchRows = DefaultBatchRows
 	}
 	f := &Flattener{
-		endpoint: endpoint, user: string(appendValidUTF8(nil, []byte(userXID))), opts: opts, emit: emit,
+		endpoint: endpoint, user: string(appendValidUTF8(nil, []byte(userID))), opts: opts, emit: emit,
 		root: root, children: children, all: all,
 		unresolved: map[string]int64{}, warned: map[string]bool{},
 	}
@@ -180,10 +182,10 @@ func (f *Flattener) Item(raw []byte) error {
 		return nil
 	}
 	f.items++
-	switch f.root.decl.shape {
-	case shapeTicks:
+	switch f.root.decl.Shape {
+	case ShapeChildGroup:
 		return f.ticks(v)
-	case shapePair:
+	case ShapeDatePair:
 		return f.pair(v)
 	default:
 		return f.object(v)
@@ -281,7 +283,7 @@ func (f *Flattener) object(v *fastjson.Value) error {
 		primary = f.zone(ts.cells[ts.tz].s)
 	}
 	f.tl.reset(primary)
-	if p := f.pending[childTzs]; p != nil {
+	if p := f.pending[ChildZoneChanges]; p != nil {
 		if err := f.tzs(p, xid); err != nil {
 			return err
 		}
@@ -289,13 +291,14 @@ func (f *Flattener) object(v *fastjson.Value) error {
 	if err := f.finishRow(ts, rowCtx{}); err != nil {
 		return err
 	}
-	if p := f.pending[childHourly]; p != nil && f.children[childHourly].out {
+	if p := f.pending[ChildLocalHourKeyed]; p != nil && f.children[ChildLocalHourKeyed].out {
 		if err := f.hourly(p, xid); err != nil {
 			return err
 		}
 	}
-	if p := f.pending[childItems]; p != nil && f.children[childItems].out {
-		if err := f.rowArray(f.children[childItems], p, xid, "items.items"); err != nil {
+	if p := f.pending[ChildRowArray]; p != nil && f.children[ChildRowArray].out {
+		ts := f.children[ChildRowArray]
+		if err := f.rowArray(ts, p, xid, ts.decl.Source); err != nil {
 			return err
 		}
 	}
@@ -326,7 +329,7 @@ func (f *Flattener) parentXID(ts *tableState, b []byte) string {
 		return string(b)
 	}
 	for _, i := range ts.derived {
-		if ts.cols[i].derive == deriveParentXID {
+		if ts.cols[i].derive == DeriveParentID {
 			f.badUTF8(ts, i)
 		}
 	}
@@ -341,7 +344,7 @@ func (f *Flattener) pair(v *fastjson.Value) error {
 	}
 	ts := f.root
 	if i := ts.table.ColumnIndex("date"); i >= 0 {
-		if want := f.convert(&ts.cells[i], Date, convDefault, a[0]); want != "" {
+		if want := f.convert(&ts.cells[i], Date, ConvDefault, a[0]); want != "" {
 			f.bad(ts, i, a[0], want)
 		}
 	}
@@ -351,7 +354,7 @@ func (f *Flattener) pair(v *fastjson.Value) error {
 		f.walk(ts, ts.root, o)
 	case fastjson.TypeNull:
 	default:
-		f.badPath(ts, "data.data[][1]", a[1], "an object")
+		f.badPath(ts, strings.TrimSuffix(ts.decl.RowPath, "."), a[1], "an object")
 	}
 	if f.fail != nil {
 		err := f.takeFail(string(a[0].MarshalTo(nil)))
@@ -413,7 +416,7 @@ func (f *Flattener) walk(ts *tableState, n *node, o *fastjson.Object) {
 			default:
 				f.badPath(ts, n.path+string(k), v, "an object")
 			}
-		case e.child != childNone:
+		case e.child != ChildNone:
 			f.pending[e.child] = v
 		}
 	})
@@ -590,25 +593,25 @@ func (f *Flattener) finishRow(ts *tableState, rc rowCtx) error {
 	for _, i := range ts.derived {
 		c := &ts.cells[i]
 		switch ts.cols[i].derive {
-		case deriveUserXID:
+		case DeriveUserID:
 			c.s, c.state = f.user, setIf(f.user != "")
-		case deriveParentXID:
+		case DeriveParentID:
 			c.s, c.state = rc.parentXID, setIf(rc.parentXID != "")
-		case deriveTZOffset:
+		case DeriveZoneOffset:
 			f.tzOffset(ts, c)
-		case deriveHourStart:
+		case DeriveHourStart:
 			c.i, c.state = rc.hourUTC*1e6, setIf(!rc.noHour)
-		case deriveHourDate:
+		case DeriveHourDate:
 			c.i, c.state = floorDiv(rc.hourWall, 86400), setIf(!rc.noHour)
-		case deriveLocalHour:
+		case DeriveLocalHour:
 			c.i, c.state = (rc.hourWall-floorDiv(rc.hourWall, 86400)*86400)/3600, setIf(!rc.noHour)
-		case deriveHourTZ:
+		case DeriveHourZone:
 			if rc.hourZone != nil {
 				c.s, c.state = rc.hourZone.text, cellSet
 			}
-		case deriveHourOffset:
+		case DeriveHourOffset:
 			c.i, c.state = rc.hourWall-rc.hourUTC, setIf(!rc.noHour)
-		case deriveTzsOffset:
+		case DeriveZoneChangeOffset:
 			if rc.tzsZone != nil && rc.tzsZone.ok && rc.tzsStartOK {
 				c.i, c.state = rc.tzsZone.offsetAt(rc.tzsStart), cellSet
 			}

@@ -1,8 +1,10 @@
-package schema
+package schema_test
 
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/upexport/upexport/schema"
 )
 
 // FuzzFlatten feeds arbitrary item JSON to the flattener of every endpoint,
@@ -11,7 +13,7 @@ import (
 // not, and neither is a row that breaks what the writers rely on: every
 // vector as long as the batch, text that is UTF-8.
 func FuzzFlatten(f *testing.F) {
-	endpoints := Endpoints()
+	endpoints := jb.Endpoints()
 	for _, fc := range fixtureCases {
 		_, items := fixtureItems(f, fc.endpoint, fc.file)
 		for _, it := range items {
@@ -26,13 +28,13 @@ func FuzzFlatten(f *testing.F) {
 	f.Add(uint8(0), uint8(1), []byte("{\"xid\":\"m\",\"title\":\"\xff\xfe\",\"details\":{\"\xc3(\":1}}"))
 	f.Fuzz(func(t *testing.T, epIndex, mode uint8, item []byte) {
 		ep := endpoints[int(epIndex)%len(endpoints)]
-		opts := Options{StrictSchema: mode%3 == 1, Lenient: mode%3 == 2, BatchRows: 3, Warn: func(string) {}}
-		d := NewDiscoverer(ep, opts)
-		tables := Tables(ep)
+		opts := schema.Options{StrictSchema: mode%3 == 1, Lenient: mode%3 == 2, BatchRows: 3, Warn: func(string) {}}
+		d := jb.NewDiscoverer(ep, opts)
+		tables := jb.Tables(ep)
 		if d.Item(item) == nil {
 			tables = d.Tables()
 		}
-		fl, err := NewFlattener(ep, "u", tables, opts, func(b *Batch) error { return checkBatch(t, b) })
+		fl, err := jb.NewFlattener(ep, "u", tables, opts, func(b *schema.Batch) error { return checkBatch(t, b) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,19 +47,19 @@ func FuzzFlatten(f *testing.F) {
 	})
 }
 
-func checkBatch(t *testing.T, b *Batch) error {
+func checkBatch(t *testing.T, b *schema.Batch) error {
 	t.Helper()
 	for i, c := range b.Table.Columns {
 		v := &b.Cols[i]
 		n := 0
 		switch c.Type {
-		case Int64, Timestamp, Date:
+		case schema.Int64, schema.Timestamp, schema.Date:
 			n = len(v.Ints)
-		case Float64:
+		case schema.Float64:
 			n = len(v.Floats)
-		case Bool:
+		case schema.Bool:
 			n = len(v.Bools)
-		case String:
+		case schema.String:
 			n = len(v.Strs)
 			for r, s := range v.Strs {
 				if v.Valid[r] && !utf8.ValidString(s) {
@@ -73,49 +75,4 @@ func checkBatch(t *testing.T, b *Batch) error {
 		}
 	}
 	return nil
-}
-
-// FuzzParseZone parses arbitrary zone texts as the API's tz and tzs values
-// come: a fixed offset stays within ±26 hours and converts both ways, a
-// named zone answers offsets at any instant, nothing panics.
-func FuzzParseZone(f *testing.F) {
-	for _, s := range []string{"America/Denver", "Europe/London", "America/Los Angeles", "GMT-0700", "GMT+0330",
-		"GMT+05:45", "UTC-03", "-21600", "12600", "0", "UTC", "Mars/Olympus", "GMT+9999", "Local", "", " ",
-		"999999", "+", "GMT+", "utc+1", "Etc/GMT+12", "../../etc/passwd", "America/New_York "} {
-		f.Add(s, int64(1458148350))
-	}
-	f.Fuzz(func(t *testing.T, text string, at int64) {
-		at = at % (400 * 365 * 86400) // instants within ±400 years of 1970
-		var zs zones
-		z := zs.get(text)
-		if text == "" {
-			if z != nil {
-				t.Fatal(`"" is a zone`)
-			}
-			return
-		}
-		if z == nil || z.text != text {
-			t.Fatalf("zone for %q: %+v", text, z)
-		}
-		if zs.get(text) != z {
-			t.Fatal("not cached")
-		}
-		if !z.ok {
-			return
-		}
-		off := z.offsetAt(at)
-		if off < -26*3600 || off > 26*3600 {
-			t.Fatalf("%q: offset %d at %d", text, off, at)
-		}
-		if z.loc == nil {
-			if u := z.toUTC(at); u != at-z.fixed {
-				t.Fatalf("%q: toUTC(%d) = %d, want %d", text, at, u, at-z.fixed)
-			}
-			return
-		}
-		// A wall time read in the zone is within a day of UTC.
-		if u := z.toUTC(at); u < at-27*3600 || u > at+27*3600 {
-			t.Fatalf("%q: toUTC(%d) = %d", text, at, u)
-		}
-	})
 }

@@ -1,10 +1,11 @@
-package schema
+package schema_test
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/upexport/upexport/schema"
 )
 
 // TestLenientBadHourKeyKeepsTheRow: under --lenient an hourly_totals entry
@@ -13,8 +14,8 @@ import (
 func TestLenientBadHourKeyKeepsTheRow(t *testing.T) {
 	var rows []string
 	var warnings []string
-	opts := Options{Lenient: true, Warn: func(m string) { warnings = append(warnings, m) }}
-	f, err := NewFlattener("moves", "u", Tables("moves"), opts, func(b *Batch) error {
+	opts := schema.Options{Lenient: true, Warn: func(m string) { warnings = append(warnings, m) }}
+	f, err := jb.NewFlattener("moves", "u", jb.Tables("moves"), opts, func(b *schema.Batch) error {
 		if b.Table.Name != "moves_hourly" {
 			return nil
 		}
@@ -53,16 +54,16 @@ func TestLenientBadHourKeyKeepsTheRow(t *testing.T) {
 
 // rowText renders a row's columns up to steps as name=value; floats and
 // booleans are left out.
-func rowText(b *Batch, r int) string {
+func rowText(b *schema.Batch, r int) string {
 	var parts []string
 	for i, c := range b.Table.Columns {
 		v := &b.Cols[i]
 		val := "NULL"
 		switch {
-		case c.Type == Float64 || c.Type == Bool:
+		case c.Type == schema.Float64 || c.Type == schema.Bool:
 			continue
 		case !v.Valid[r]:
-		case c.Type == String:
+		case c.Type == schema.String:
 			val = v.Strs[r]
 		default:
 			val = strconv.FormatInt(v.Ints[r], 10)
@@ -73,18 +74,4 @@ func rowText(b *Batch, r int) string {
 		}
 	}
 	return strings.Join(parts, " ")
-}
-
-// TestRepairMatchesJSON: a text is repaired as Go's JSON decoder repairs it
-// (the engine reads xids with it), so a repaired xid joins across tables.
-func TestRepairMatchesJSON(t *testing.T) {
-	for _, in := range []string{"ok", "\xff", "\xff\xfe bad \xc3(", "a\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "é\x80é"} {
-		var want string
-		if err := json.Unmarshal([]byte(`"`+in+`"`), &want); err != nil {
-			t.Fatal(err)
-		}
-		if got := string(appendValidUTF8(nil, []byte(in))); got != want {
-			t.Errorf("%q: repaired %q, encoding/json %q", in, got, want)
-		}
-	}
 }

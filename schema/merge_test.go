@@ -1,8 +1,10 @@
-package schema
+package schema_test
 
 import (
 	"reflect"
 	"testing"
+
+	"github.com/upexport/upexport/schema"
 )
 
 // TestDiscovererMerge: discovering items in two parts and merging equals
@@ -14,14 +16,14 @@ func TestDiscovererMerge(t *testing.T) {
 		`{"xid":"c","other":null}`,
 		`{"xid":"d","details":{"flag":"x"}}`,
 	}
-	all := NewDiscoverer("moves", Options{})
+	all := jb.NewDiscoverer("moves", schema.Options{})
 	for _, it := range items {
 		if err := all.Item([]byte(it)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for split := range len(items) + 1 {
-		a, b := NewDiscoverer("moves", Options{}), NewDiscoverer("moves", Options{})
+		a, b := jb.NewDiscoverer("moves", schema.Options{}), jb.NewDiscoverer("moves", schema.Options{})
 		for i, it := range items {
 			d := a
 			if i >= split {
@@ -38,7 +40,7 @@ func TestDiscovererMerge(t *testing.T) {
 			t.Fatalf("split at %d: merged tables differ:\n got %+v\nwant %+v", split, got, want)
 		}
 	}
-	if err := all.Merge(NewDiscoverer("sleeps", Options{})); err == nil {
+	if err := all.Merge(jb.NewDiscoverer("sleeps", schema.Options{})); err == nil {
 		t.Fatal("merged discoveries of two endpoints")
 	}
 }

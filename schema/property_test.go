@@ -1,4 +1,4 @@
-package schema
+package schema_test
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/upexport/upexport/schema"
 )
 
 // genMove is a generated move item and what its JSON holds.
@@ -90,7 +92,7 @@ func TestPropertyHourlySumsAndChildCounts(t *testing.T) {
 	}
 	stepsByMove := map[string]int64{}
 	rowsByTable := map[string]map[string]int{"moves": {}, "moves_hourly": {}, "moves_tzs": {}}
-	emit := func(b *Batch) error {
+	emit := func(b *schema.Batch) error {
 		xidCol := b.Table.ColumnIndex("move_xid")
 		if b.Table.Name == "moves" {
 			xidCol = b.Table.ColumnIndex("xid")
@@ -111,12 +113,12 @@ func TestPropertyHourlySumsAndChildCounts(t *testing.T) {
 			local := b.Cols[start].Ints[i]/1e6 + b.Cols[off].Ints[i]
 			if got := (local % 86400) / 3600; got != b.Cols[hour].Ints[i] {
 				t.Errorf("%s: hour_start %s + offset %d gives hour %d, key says %d", xid,
-					TimeFromMicros(b.Cols[start].Ints[i]), b.Cols[off].Ints[i], got, b.Cols[hour].Ints[i])
+					schema.TimeFromMicros(b.Cols[start].Ints[i]), b.Cols[off].Ints[i], got, b.Cols[hour].Ints[i])
 			}
 		}
 		return nil
 	}
-	f, err := NewFlattener("moves", "genuser", Tables("moves"), Options{BatchRows: 100}, emit)
+	f, err := jb.NewFlattener("moves", "genuser", jb.Tables("moves"), schema.Options{BatchRows: 100}, emit)
 	if err != nil {
 		t.Fatal(err)
 	}

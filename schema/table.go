@@ -1,6 +1,31 @@
-// Package schema declares the typed tables upexport writes and flattens UP
-// JSON items into rows of them. The declarations here are the single source
-// of truth: the flattener, every writer and the data dictionary read them.
+// Package schema is upexport's typed-table machinery: tables of typed
+// columns, batches of rows, and the Flattener and Discoverer that turn an
+// API's JSON items into them. It knows no API. Each provider declares its
+// tables (TableDecl, ColumnDecl) and builds a Catalog of them, the single
+// source of truth that the flattener, every writer and the data dictionary
+// read.
+//
+// The declarations say where each column's value is (a JSON path, an
+// alternative path, a conversion) and which of the row shapes and
+// derivations the flattener knows a table uses. They are generic across
+// providers:
+//
+//   - item shapes: an object per item (ShapeObject); the rows of a request
+//     about one parent item, {"parent_xid", "items"} (ShapeChildGroup); a
+//     date and its row, [YYYYMMDD, {...}] (ShapeDatePair);
+//   - child tables inside an item: an array of row objects (ChildRowArray);
+//     a zone timeline, [[start, zone], ...] (ChildZoneChanges); rows keyed
+//     by local hour, {"YYYYMMDDHH": {...}} (ChildLocalHourKeyed);
+//   - derived columns: the person's and the parent's id, the UTC offset of
+//     the zone in force at a row's time, the UTC instant, date, hour, zone
+//     and offset of a local-hour key, the fields of a zone change.
+//
+// The zone timeline and local-hour keys serve every API that reports local
+// times with a zone beside them (Jawbone, Withings, Fitbit). The flattener
+// reads some columns back by name: a root row's "xid" (its id, for child
+// rows and errors), "tz" and "time_created" (for DeriveZoneOffset), a zone
+// change's "start_time" and "tz", a local-hour row's "local_hour" and a
+// date pair's "date".
 package schema
 
 import (

@@ -160,3 +160,48 @@ func TestTimelineHour(t *testing.T) {
 		t.Errorf("UTC fallback: %d %v", got, z)
 	}
 }
+
+// FuzzParseZone parses arbitrary zone texts as the API's tz and tzs values
+// come: a fixed offset stays within ±26 hours and converts both ways, a
+// named zone answers offsets at any instant, nothing panics.
+func FuzzParseZone(f *testing.F) {
+	for _, s := range []string{"America/Denver", "Europe/London", "America/Los Angeles", "GMT-0700", "GMT+0330",
+		"GMT+05:45", "UTC-03", "-21600", "12600", "0", "UTC", "Mars/Olympus", "GMT+9999", "Local", "", " ",
+		"999999", "+", "GMT+", "utc+1", "Etc/GMT+12", "../../etc/passwd", "America/New_York "} {
+		f.Add(s, int64(1458148350))
+	}
+	f.Fuzz(func(t *testing.T, text string, at int64) {
+		at = at % (400 * 365 * 86400) // instants within ±400 years of 1970
+		var zs zones
+		z := zs.get(text)
+		if text == "" {
+			if z != nil {
+				t.Fatal(`"" is a zone`)
+			}
+			return
+		}
+		if z == nil || z.text != text {
+			t.Fatalf("zone for %q: %+v", text, z)
+		}
+		if zs.get(text) != z {
+			t.Fatal("not cached")
+		}
+		if !z.ok {
+			return
+		}
+		off := z.offsetAt(at)
+		if off < -26*3600 || off > 26*3600 {
+			t.Fatalf("%q: offset %d at %d", text, off, at)
+		}
+		if z.loc == nil {
+			if u := z.toUTC(at); u != at-z.fixed {
+				t.Fatalf("%q: toUTC(%d) = %d, want %d", text, at, u, at-z.fixed)
+			}
+			return
+		}
+		// A wall time read in the zone is within a day of UTC.
+		if u := z.toUTC(at); u < at-27*3600 || u > at+27*3600 {
+			t.Fatalf("%q: toUTC(%d) = %d", text, at, u)
+		}
+	})
+}

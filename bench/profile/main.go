@@ -18,6 +18,7 @@ import (
 
 	"github.com/upexport/upexport/engine"
 	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/providers/jawbone"
 )
 
 func main() {
@@ -54,9 +55,10 @@ func main() {
 	}
 	start := time.Now()
 	res, err := engine.Run(context.Background(), engine.Config{
-		Out:     filepath.Join(out, "out"),
-		FromRaw: *raw,
-		Export:  export.Options{Format: export.Format(*format)},
+		Out:      filepath.Join(out, "out"),
+		FromRaw:  *raw,
+		Export:   export.Options{Format: export.Format(*format)},
+		Provider: jawbone.New(),
 	})
 	if *cpu != "" {
 		pprof.StopCPUProfile()

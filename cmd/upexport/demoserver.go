@@ -79,11 +79,11 @@ func runDemoServer(c *cli.Context, reg *provider.Registry) error {
 		},
 	}
 	if v := c.String("quota"); v != "" {
-		q, err := upserver.ParseQuota(v)
+		q, err := provider.ParseQuota(v)
 		if err != nil {
 			return usageErrorf("--quota: %w", err)
 		}
-		cfg.Quota = q
+		cfg.Quota = upserver.Quota{Limit: q.Limit, Window: q.Window}
 	}
 	if cfg.Days < 1 || cfg.Users < 1 || cfg.AccessTTL <= 0 {
 		return usageErrorf("--days, --users and --access-ttl must be positive")
@@ -109,8 +109,15 @@ func runProviderDemo(c *cli.Context, p *provider.Provider) error {
 			return usageErrorf("demo-server: --%s is an option of the jawbone emulator only", f)
 		}
 	}
-	demo, err := p.NewDemo(provider.DemoOptions{Seed: c.Int64("seed"), Days: c.Int("days"), Quota: c.String("quota"),
-		AutoApprove: c.Bool("auto-approve")})
+	opts := provider.DemoOptions{Seed: c.Int64("seed"), Days: c.Int("days"), AutoApprove: c.Bool("auto-approve")}
+	if v := c.String("quota"); v != "" {
+		q, err := provider.ParseQuota(v)
+		if err != nil {
+			return usageErrorf("--quota: %w", err)
+		}
+		opts.Quota = q
+	}
+	demo, err := p.NewDemo(opts)
 	if err != nil {
 		return usageErrorf("demo-server: %w", err)
 	}

@@ -284,8 +284,13 @@ func startDemo(c *cli.Context, prov *provider.Provider, log *slog.Logger) (stop 
 	if prov.NewDemo == nil {
 		return nil, nil, usageErrorf("--demo: %s has no emulator", prov.Name)
 	}
-	srv, err := prov.NewDemo(provider.DemoOptions{Seed: c.Int64("demo-seed"), Days: c.Int("demo-days"),
-		Quota: c.String("demo-quota"), AutoApprove: true})
+	opts := provider.DemoOptions{Seed: c.Int64("demo-seed"), Days: c.Int("demo-days"), AutoApprove: true}
+	if v := c.String("demo-quota"); v != "" {
+		if opts.Quota, err = provider.ParseQuota(v); err != nil {
+			return nil, nil, usageErrorf("--demo-quota: %w", err)
+		}
+	}
+	srv, err := prov.NewDemo(opts)
 	if err != nil {
 		return nil, nil, usageErrorf("--demo: %w", err)
 	}
@@ -441,7 +446,7 @@ func dateFlag(c *cli.Context, name string) (time.Time, error) {
 // quotaFlag checks a requests/window flag such as 150/1h.
 func quotaFlag(name string) func(*cli.Context, string) error {
 	return func(_ *cli.Context, v string) error {
-		if _, err := upserver.ParseQuota(v); err != nil {
+		if _, err := provider.ParseQuota(v); err != nil {
 			return usageErrorf("invalid --%s: %w", name, err)
 		}
 		return nil

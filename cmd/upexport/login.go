@@ -45,7 +45,7 @@ func loginCommand(reg *provider.Registry) *cli.Command {
 }
 
 func runLogin(c *cli.Context, reg *provider.Registry) error {
-	p, store, err := providerAndFile(c, reg)
+	p, def, store, err := providerAndFile(c, reg)
 	if err != nil {
 		return err
 	}
@@ -55,13 +55,13 @@ func runLogin(c *cli.Context, reg *provider.Registry) error {
 		if err != nil {
 			return loginNeeded(err)
 		}
-		return finishLogin(c, p, store, tok)
+		return finishLogin(c, p, def, store, tok)
 	}
 	tok, err := auth.LoginLoopback(ctx, p, loopbackOptions(c, c.Bool("no-browser")))
 	if err != nil {
 		return loginNeeded(err)
 	}
-	return finishLogin(c, p, store, tok)
+	return finishLogin(c, p, def, store, tok)
 }
 
 // loopbackOptions: the browser is opened unless noBrowser; the terminal is
@@ -86,7 +86,7 @@ func loopbackOptions(c *cli.Context, noBrowser bool) auth.LoopbackOptions {
 }
 
 // finishLogin saves the token and greets the user by name.
-func finishLogin(c *cli.Context, p auth.Provider, store *auth.FileStore, tok *oauth2.Token) error {
+func finishLogin(c *cli.Context, p auth.Provider, def *provider.Provider, store *auth.FileStore, tok *oauth2.Token) error {
 	ctx := c.Context
 	if err := store.Save(ctx, tok); err != nil {
 		return err
@@ -99,10 +99,10 @@ func finishLogin(c *cli.Context, p auth.Provider, store *auth.FileStore, tok *oa
 		return err
 	}
 	who := "logged in"
-	if u, err := fetchMe(ctx, sess); err == nil {
-		who = "logged in as " + u.name()
+	if u, err := whoAmI(ctx, def, sess); err == nil {
+		who = "logged in as " + u
 	} else {
-		fmt.Fprintf(c.App.ErrWriter, "warning: the token works for login but %s/users/@me failed: %v\n", safehttp.Redact(p.APIURL), err)
+		fmt.Fprintf(c.App.ErrWriter, "warning: the token works for login but asking %s who it is failed: %v\n", safehttp.Redact(p.APIURL), err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "%s; token saved to %s\n", who, store)
 	return nil

@@ -20,7 +20,7 @@ func logoutCommand(reg *provider.Registry) *cli.Command {
 }
 
 func runLogout(c *cli.Context, reg *provider.Registry) error {
-	p, store, err := providerAndFile(c, reg)
+	p, _, store, err := providerAndFile(c, reg)
 	if err != nil {
 		return err
 	}

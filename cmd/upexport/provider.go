@@ -177,13 +177,13 @@ func fileStoreFromFlags(c *cli.Context, name string, p auth.Provider) (*auth.Fil
 
 // providerAndFile is the provider and its token file, for the commands
 // that manage the stored login (login, logout).
-func providerAndFile(c *cli.Context, reg *provider.Registry) (auth.Provider, *auth.FileStore, error) {
+func providerAndFile(c *cli.Context, reg *provider.Registry) (auth.Provider, *provider.Provider, *auth.FileStore, error) {
 	p, def, err := providerFromFlags(c, reg, false)
 	if err != nil {
-		return p, nil, err
+		return p, nil, nil, err
 	}
 	store, err := fileStoreFromFlags(c, def.Name, p)
-	return p, store, err
+	return p, def, store, err
 }
 
 // tokenStoreFromFlags prefers a token from the environment (CI) over the

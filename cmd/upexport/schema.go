@@ -5,13 +5,14 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/schema"
 )
 
 // schemaCommand prints the data dictionary: every table and column the
 // export writes, from the same declarations the flattener uses. docs/schema.md
 // is this command's Markdown output.
-func schemaCommand() *cli.Command {
+func schemaCommand(reg *provider.Registry) *cli.Command {
 	return &cli.Command{
 		Name:      "schema",
 		Usage:     "print the data dictionary: every table and column upexport writes",
@@ -20,9 +21,14 @@ func schemaCommand() *cli.Command {
 			"(the same text as docs/schema.md) or, with --json, as JSON. Name tables to print only those.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON instead of Markdown"},
+			providerFlag(reg, ""),
 		},
 		Action: func(c *cli.Context) error {
-			tables := schema.AllTables()
+			p, err := selectedProvider(c, reg)
+			if err != nil {
+				return err
+			}
+			tables := p.Tables.AllTables()
 			if c.NArg() > 0 {
 				var picked []*schema.Table
 				for _, name := range c.Args().Slice() {
@@ -37,7 +43,7 @@ func schemaCommand() *cli.Command {
 			if c.Bool("json") {
 				return schema.WriteJSON(c.App.Writer, tables)
 			}
-			return schema.WriteMarkdown(c.App.Writer, tables)
+			return schema.WriteMarkdown(c.App.Writer, p.Dictionary, tables)
 		},
 	}
 }

@@ -1,22 +1,14 @@
 package jawbone
 
 import (
-	"fmt"
-
 	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/provider"
 )
 
 // newDemo makes the UP emulator for export --demo.
 func newDemo(o provider.DemoOptions) (provider.Demo, error) {
-	cfg := upserver.Config{Seed: o.Seed, Days: o.Days, AutoApprove: o.AutoApprove}
-	if o.Quota != "" {
-		q, err := upserver.ParseQuota(o.Quota)
-		if err != nil {
-			return nil, fmt.Errorf("demo quota: %w", err)
-		}
-		cfg.Quota = q
-	}
+	cfg := upserver.Config{Seed: o.Seed, Days: o.Days, AutoApprove: o.AutoApprove,
+		Quota: upserver.Quota{Limit: o.Quota.Limit, Window: o.Quota.Window}}
 	srv, err := upserver.New(cfg)
 	if err != nil {
 		return nil, err

@@ -19,6 +19,12 @@ import (
 // Name is the provider's key.
 const Name = "jawbone"
 
+// Names of the resources that other packages' tests use.
+const (
+	Moves  = "moves"
+	Sleeps = "sleeps"
+)
+
 // scopes are the read scopes an export asks for (§2). extended_read and
 // location_read guard no resource but unlock fields (weight, place_*).
 // cardiac_read is not among them (the SDKs' list); a demo login asks for
@@ -55,9 +61,10 @@ func New() *provider.Provider {
 			WhoAmI:   "user",
 			UserName: userName,
 		},
-		Resources: resources(),
-		Tables:    Catalog(),
-		NewDemo:   newDemo,
+		Resources:  resources(),
+		Tables:     Catalog(),
+		Dictionary: DictionaryText(),
+		NewDemo:    newDemo,
 	}
 }
 
@@ -83,8 +90,8 @@ func resources() []provider.Resource {
 			Query: func(fetch.Window) url.Values { return url.Values{"limit": {strconv.Itoa(tickPageSize)}} },
 		}
 	}
-	moves := collection("moves", "move_read", "one summary per local day of steps, distance, calories and activity")
-	sleeps := collection("sleeps", "sleep_read", "sleeps and naps with their phases")
+	moves := collection(Moves, "move_read", "one summary per local day of steps, distance, calories and activity")
+	sleeps := collection(Sleeps, "sleep_read", "sleeps and naps with their phases")
 	workouts := collection("workouts", "move_read", "logged and detected workouts")
 	meals := collection("meals", "meal_read", "meals with their nutrition and food items")
 	meals.Detail = "meals/{id}" // the food items come only with the single meal (§6.10)
@@ -113,7 +120,7 @@ func resources() []provider.Resource {
 			Paginator:   &fetch.PerDay{Param: "date", Format: "20060102", NotFoundIsEmpty: true, Lookback: lateSync},
 			Keys:        itemKeys,
 			Incremental: provider.ByDay,
-			DependsOn:   []string{"moves", "sleeps"},
+			DependsOn:   []string{Moves, Sleeps},
 		},
 		bandevents,
 		{
