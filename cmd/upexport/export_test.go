@@ -76,7 +76,7 @@ func TestExportUsageErrors(t *testing.T) {
 		{[]string{"export", "--format", "xml"}, `invalid --format "xml"`},
 		{[]string{"export", "--since", "2015-13-01"}, `invalid --since "2015-13-01"`},
 		{[]string{"export", "--since", "2016-01-02", "--until", "2016-01-01"}, "is before --since"},
-		{[]string{"export", "--endpoints", "moves,steps"}, `unknown endpoint "steps"`},
+		{[]string{"export", "--endpoints", "moves,steps"}, `jawbone has no resource "steps"`},
 		{[]string{"export", "--concurrency", "0"}, "invalid --concurrency 0"},
 		{[]string{"export", "--no-such-flag"}, "flag provided but not defined"},
 		{[]string{"export", "--demo", "extra"}, "takes no arguments"},

@@ -100,7 +100,7 @@ func TestLoginStatusLogout(t *testing.T) {
 	}
 
 	s := runAuthCLI(t, nil, nil, append([]string{"status"}, args...)...)
-	for _, want := range []string{"(xid ", "scopes:", "expires:", tokenFile} {
+	for _, want := range []string{"(user ", "scopes:", "expires:", tokenFile} {
 		if s.code != 0 || !strings.Contains(s.stdout, want) {
 			t.Fatalf("status lacks %q: %+v", want, s)
 		}
