@@ -99,6 +99,17 @@ type tableState struct {
 	utf8    []int64 // per column: texts whose invalid UTF-8 was replaced
 }
 
+// derivedCol returns the index of the column derived as d, or -1 when
+// the caller's table left it out.
+func (ts *tableState) derivedCol(d Derive) int {
+	for _, i := range ts.derived {
+		if ts.cols[i].derive == d {
+			return i
+		}
+	}
+	return -1
+}
+
 // bindTable builds the state of one table. t is the caller's table (maybe
 // with extra columns) or nil when the table is not requested.
 func bindTable(d *TableDecl, t *Table) (*tableState, error) {

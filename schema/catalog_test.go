@@ -11,6 +11,8 @@ import (
 // A small API, declared here so the generic machinery is tested without
 // any provider: readings with their local-hour counts, zone changes and
 // notes; readings' samples grouped by parent; daily summaries as date pairs.
+// Derived columns have names of their own: the flattener finds them by
+// their derivation.
 func tinyDecls() []*schema.TableDecl {
 	userCol := func() schema.ColumnDecl {
 		return schema.Derived("user_id", schema.String, "", "user", "The person.", schema.DeriveUserID)
@@ -37,7 +39,7 @@ func tinyDecls() []*schema.TableDecl {
 				userCol(), parentCol(),
 				schema.Derived("hour_start", schema.Timestamp, "", "key", "Start.", schema.DeriveHourStart),
 				schema.Derived("date", schema.Date, "", "key", "Date.", schema.DeriveHourDate),
-				schema.Derived("local_hour", schema.Int64, "", "key", "Hour.", schema.DeriveLocalHour),
+				schema.Derived("hour", schema.Int64, "", "key", "Hour.", schema.DeriveLocalHour),
 				schema.Derived("tz", schema.String, "", "zones", "Zone.", schema.DeriveHourZone),
 				schema.Derived("tz_offset", schema.Int64, "s", "zones", "Offset.", schema.DeriveHourOffset),
 				schema.Col("n", schema.Int64, "", "by_hour.{H}.n", "Count."),
@@ -48,8 +50,8 @@ func tinyDecls() []*schema.TableDecl {
 			RowPath: "zones[]", Child: schema.ChildZoneChanges, Source: "zones",
 			Columns: []schema.ColumnDecl{
 				userCol(), parentCol(),
-				schema.Derived("start_time", schema.Timestamp, "", "zones[][0]", "Start.", schema.DeriveZoneChangeStart),
-				schema.Derived("tz", schema.String, "", "zones[][1]", "Zone.", schema.DeriveZoneChangeZone),
+				schema.Derived("since", schema.Timestamp, "", "zones[][0]", "Start.", schema.DeriveZoneChangeStart),
+				schema.Derived("zone", schema.String, "", "zones[][1]", "Zone.", schema.DeriveZoneChangeZone),
 				schema.Derived("tz_offset", schema.Int64, "s", "zones[][1] at [0]", "Offset.", schema.DeriveZoneChangeOffset),
 			},
 		},
@@ -72,7 +74,7 @@ func tinyDecls() []*schema.TableDecl {
 			Name: "daily", Endpoint: "daily", Description: "Days.", Shape: schema.ShapeDatePair, RowPath: "days[][1].",
 			Columns: []schema.ColumnDecl{
 				userCol(),
-				schema.Derived("date", schema.Date, "", "days[][0]", "Day.", schema.DerivePairDate),
+				schema.Derived("day", schema.Date, "", "days[][0]", "Day.", schema.DerivePairDate),
 				schema.Col("ok", schema.Bool, "", "days[][1].ok", "Fine."),
 			},
 		},
@@ -121,14 +123,14 @@ func TestCatalogFlattensEveryShape(t *testing.T) {
 	}
 	want := []string{
 		"readings: user_id=u xid=r1 time_created=2024-01-01T12:00:00Z value=2.5 tz=Europe/Paris tz_offset=-18000",
-		"reading_hours: user_id=u reading_id=r1 hour_start=2024-01-01T12:00:00Z date=2024-01-01 local_hour=7 tz=America/New_York tz_offset=-18000 n=1",
-		"reading_hours: user_id=u reading_id=r1 hour_start=2024-01-01T13:00:00Z date=2024-01-01 local_hour=8 tz=America/New_York tz_offset=-18000 n=2",
-		"reading_zones: user_id=u reading_id=r1 start_time=2024-01-01T00:00:00Z tz=America/New_York tz_offset=-18000",
+		"reading_hours: user_id=u reading_id=r1 hour_start=2024-01-01T12:00:00Z date=2024-01-01 hour=7 tz=America/New_York tz_offset=-18000 n=1",
+		"reading_hours: user_id=u reading_id=r1 hour_start=2024-01-01T13:00:00Z date=2024-01-01 hour=8 tz=America/New_York tz_offset=-18000 n=2",
+		"reading_zones: user_id=u reading_id=r1 since=2024-01-01T00:00:00Z zone=America/New_York tz_offset=-18000",
 		"reading_notes: user_id=u reading_id=r1 text=a",
 		"reading_notes: user_id=u reading_id=r1 text=b",
 		"samples: user_id=u reading_id=r1 v=1",
 		"samples: user_id=u reading_id=r1 v=2",
-		"daily: user_id=u date=2024-01-01 ok=true",
+		"daily: user_id=u day=2024-01-01 ok=true",
 	}
 	// Flush emits tables in declaration order.
 	if got := strings.Join(rows, "\n"); got != strings.Join(want, "\n") {

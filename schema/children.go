@@ -20,7 +20,7 @@ func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
 		f.badPath(f.root, src, v, "an array of [start, tz] pairs")
 		return f.takeFail(label(parentXID, ""))
 	}
-	start, tz := ts.table.ColumnIndex("start_time"), ts.table.ColumnIndex("tz")
+	start, tz := ts.derivedCol(DeriveZoneChangeStart), ts.derivedCol(DeriveZoneChangeZone)
 	for i, e := range a {
 		var sc, zc cell
 		pair, err := e.Array()
@@ -28,10 +28,10 @@ func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
 			f.badPath(ts, src+"[]", e, "a [start, tz] pair")
 		} else {
 			if want := f.convert(&sc, Timestamp, ConvDefault, pair[0]); want != "" {
-				f.badCol(ts, start, "start_time", pair[0], want)
+				f.badCol(ts, start, DeriveZoneChangeStart, pair[0], want)
 			}
 			if want := f.convert(&zc, String, ConvZoneText, pair[1]); want != "" {
-				f.badCol(ts, tz, "tz", pair[1], want)
+				f.badCol(ts, tz, DeriveZoneChangeZone, pair[1], want)
 			} else if f.invalidUTF8 && tz >= 0 {
 				f.badUTF8(ts, tz)
 			}
@@ -68,13 +68,14 @@ func (f *Flattener) tzs(v *fastjson.Value, parentXID string) error {
 	return nil
 }
 
-// badCol is bad for a column that the caller's table may have left out.
-func (f *Flattener) badCol(ts *tableState, i int, name string, v *fastjson.Value, want string) {
+// badCol is bad for column i, derived as d, which the caller's table may
+// have left out (i < 0): the message then names the declared column.
+func (f *Flattener) badCol(ts *tableState, i int, d Derive, v *fastjson.Value, want string) {
 	if i >= 0 {
 		f.bad(ts, i, v, want)
 		return
 	}
-	f.badPath(ts, name, v, want)
+	f.badPath(ts, ts.decl.derivedName(d), v, want)
 }
 
 // hourly flattens a ChildLocalHourKeyed value (Jawbone's
@@ -136,12 +137,13 @@ func (f *Flattener) hourly(v *fastjson.Value, parentXID string) error {
 	return nil
 }
 
-// badKey handles an hourly_totals key that is not YYYYMMDDHH. Under
+// badKey handles a ChildLocalHourKeyed key that is not YYYYMMDDHH. Under
 // Lenient the entry is kept, its values exported with null hour columns
 // (hour_start, date, local_hour, tz, tz_offset), and counted as a null
-// local_hour: it reports true. Else the key is the item's error.
+// local hour (DeriveLocalHour): it reports true. Else the key is the
+// item's error.
 func (f *Flattener) badKey(ts *tableState, k []byte) bool {
-	i := ts.table.ColumnIndex("local_hour")
+	i := ts.derivedCol(DeriveLocalHour)
 	if f.opts.Lenient {
 		if i >= 0 {
 			ts.lenient[i]++
@@ -152,7 +154,7 @@ func (f *Flattener) badKey(ts *tableState, k []byte) bool {
 		return true
 	}
 	if f.fail == nil {
-		f.fail = &ValueError{Table: ts.table.Name, Column: "local_hour", Value: fmt.Sprintf("%q", k), Want: "a YYYYMMDDHH key"}
+		f.fail = &ValueError{Table: ts.table.Name, Column: ts.decl.derivedName(DeriveLocalHour), Value: fmt.Sprintf("%q", k), Want: "a YYYYMMDDHH key"}
 	}
 	return false
 }

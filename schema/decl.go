@@ -156,6 +156,16 @@ func (d *TableDecl) col(name string) *ColumnDecl {
 	return &d.Columns[i]
 }
 
+// derivedName returns the name of the column derived as dv, or "".
+func (d *TableDecl) derivedName(dv Derive) string {
+	for _, c := range d.Columns {
+		if c.Derive == dv {
+			return c.Name
+		}
+	}
+	return ""
+}
+
 // Col declares a column read from path (relative to the item, including
 // the table's RowPath), converted by its type.
 func Col(name string, t Type, unit, path, desc string) ColumnDecl {

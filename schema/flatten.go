@@ -336,14 +336,14 @@ func (f *Flattener) parentXID(ts *tableState, b []byte) string {
 	return string(appendValidUTF8(nil, b))
 }
 
-// pair flattens a trends [YYYYMMDD, {...}] pair.
+// pair flattens a [YYYYMMDD, {...}] pair (ShapeDatePair).
 func (f *Flattener) pair(v *fastjson.Value) error {
 	a, err := v.Array()
 	if err != nil || len(a) != 2 {
 		return fmt.Errorf("%s item: want a [YYYYMMDD, {...}] pair, got %.80s", f.endpoint, v)
 	}
 	ts := f.root
-	if i := ts.table.ColumnIndex("date"); i >= 0 {
+	if i := ts.derivedCol(DerivePairDate); i >= 0 {
 		if want := f.convert(&ts.cells[i], Date, ConvDefault, a[0]); want != "" {
 			f.bad(ts, i, a[0], want)
 		}

@@ -22,10 +22,9 @@
 //
 // The zone timeline and local-hour keys serve every API that reports local
 // times with a zone beside them (Jawbone, Withings, Fitbit). The flattener
-// reads some columns back by name: a root row's "xid" (its id, for child
-// rows and errors), "tz" and "time_created" (for DeriveZoneOffset), a zone
-// change's "start_time" and "tz", a local-hour row's "local_hour" and a
-// date pair's "date".
+// reads three columns of a root row back by name: "xid" (the item's id,
+// for its child rows and for errors), and "tz" and "time_created" (the
+// zone and instant of DeriveZoneOffset).
 package schema
 
 import (

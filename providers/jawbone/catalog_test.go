@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -64,5 +65,21 @@ func TestDeclarations(t *testing.T) {
 	}
 	if len(names) != len(wantTables) {
 		t.Errorf("%d tables declared, want %d: %v", len(names), len(wantTables), names)
+	}
+}
+
+// TestCatalogMatchesFetch: the tables and the fetched endpoints name the
+// same endpoints, so no endpoint's items go unflattened and no table waits
+// for an endpoint that is never fetched.
+func TestCatalogMatchesFetch(t *testing.T) {
+	var fetched []string
+	for _, ep := range fetch.Catalog() {
+		fetched = append(fetched, ep.Name)
+	}
+	declared := Catalog().Endpoints()
+	slices.Sort(fetched)
+	slices.Sort(declared)
+	if !slices.Equal(fetched, declared) {
+		t.Errorf("fetched endpoints %v, endpoints with tables %v", fetched, declared)
 	}
 }
