@@ -18,6 +18,7 @@ import (
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/fetch/upserver"
 )
 
@@ -196,7 +197,7 @@ func TestIncrementalEqualsFullExport(t *testing.T) {
 	}
 	before := d.srv.APIRequests()
 	perBefore := map[string]int64{}
-	for _, ep := range fetch.Catalog() {
+	for _, ep := range up.Resources {
 		perBefore[ep.Name] = d.srv.APIRequestsFor(ep.Name)
 	}
 	cfg = d.config(t, out, eps, true)
@@ -209,14 +210,14 @@ func TestIncrementalEqualsFullExport(t *testing.T) {
 	// buckets up to today (two requests: the data ends years ago) and at
 	// most two daily windows.
 	var budget int64
-	for _, ep := range fetch.Catalog() {
-		if ep.Kind != fetch.PerDate && ep.Kind != fetch.Trends && ep.Parent == "" {
+	for _, ep := range up.Resources {
+		if ep.Incremental != provider.ByDay && ep.Incremental != provider.ByDayReplace && ep.Parent == "" {
 			budget++
 		}
 	}
 	budget += 2*5 + 5 + 10 + 4
 	if requests > budget {
-		for _, ep := range fetch.Catalog() {
+		for _, ep := range up.Resources {
 			t.Logf("%s: %d requests", ep.Name, d.srv.APIRequestsFor(ep.Name)-perBefore[ep.Name])
 		}
 		t.Errorf("incremental run made %d requests: it fetched more than what changed", requests)

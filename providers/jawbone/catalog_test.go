@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -68,12 +67,12 @@ func TestDeclarations(t *testing.T) {
 	}
 }
 
-// TestCatalogMatchesFetch: the tables and the fetched endpoints name the
-// same endpoints, so no endpoint's items go unflattened and no table waits
-// for an endpoint that is never fetched.
-func TestCatalogMatchesFetch(t *testing.T) {
+// TestCatalogMatchesResources: the tables and the resources name the same
+// resources, so no resource's items go unflattened and no table waits for
+// a resource that is never fetched.
+func TestCatalogMatchesResources(t *testing.T) {
 	var fetched []string
-	for _, ep := range fetch.Catalog() {
+	for _, ep := range New().Resources {
 		fetched = append(fetched, ep.Name)
 	}
 	declared := Catalog().Endpoints()
