@@ -22,8 +22,8 @@ import (
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/safehttp"
-	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/internal/termui"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 	"github.com/upexport/upexport/schema"
 )
 
