@@ -8,8 +8,8 @@ import (
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch/archive"
-	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/internal/heapsample"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 	"github.com/upexport/upexport/schema"
 )
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch/archive"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 	"github.com/upexport/upexport/schema"
 )
 

@@ -19,7 +19,7 @@ import (
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/provider"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // allReadScopes is every read scope of the reference.

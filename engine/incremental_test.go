@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/fetch/archive"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // TestIncrementalRangeChange: an incremental run whose --since/--until

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/upexport/upexport/export"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // onWrite calls fn when a run reaches its write phase, that is while it

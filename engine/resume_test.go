@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // countingDemo is a demo server that counts the API requests it answers

@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // quotaDemo runs the demo server with a quota and returns a client of it.

@@ -13,9 +13,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/providers/jawbone"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // shutdownGrace bounds how long in-flight requests may finish after an

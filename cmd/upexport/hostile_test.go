@@ -17,7 +17,7 @@ import (
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/auth/authtest"
 	"github.com/upexport/upexport/fetch/safehttp/safehttptest"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // tokenEnvOnly isolates a CLI test that authenticates with the token

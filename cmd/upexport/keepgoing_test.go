@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/upexport/upexport/export"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // TestExportKeepGoing: one endpoint that keeps failing makes an export exit

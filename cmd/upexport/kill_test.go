@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/export"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // buildBinary compiles upexport once for tests that need a real process.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/auth/authtest"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // TestHelperBrowser is not a test: it is the $BROWSER program of the login

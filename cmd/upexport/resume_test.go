@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // TestKilledRunResumes kills a 365-day --ticks export with SIGKILL at ten

@@ -11,7 +11,7 @@ import (
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/auth/authtest"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // ciJob plays one scheduled CI job: a fresh runner (its own temp dir),

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/fetch/auth/authtest"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // These tests run the built binary on a pseudo-terminal and read the screen

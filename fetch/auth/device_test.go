@@ -13,7 +13,7 @@ import (
 
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/auth/authtest"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // TestLoginDevice runs RFC 8628 against the demo server: a person opens the

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // TestTwoProcessesRefreshOnce: two processes start with the same expired

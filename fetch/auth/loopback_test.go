@@ -15,7 +15,7 @@ import (
 
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/auth/authtest"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 func TestLoginLoopback(t *testing.T) {

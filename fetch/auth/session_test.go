@@ -14,7 +14,7 @@ import (
 
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/fetch/auth/authtest"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // issued returns a token of the demo server's user 0 as a login would have

@@ -1,8 +1,8 @@
 package jawbone
 
 import (
-	"github.com/upexport/upexport/fetch/upserver"
 	"github.com/upexport/upexport/provider"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // newDemo makes the UP emulator for export --demo.

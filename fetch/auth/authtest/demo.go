@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/upserver"
+	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
 // Demo is a demo server on a loopback port, with counters of the OAuth

@@ -1,4 +1,4 @@
-package upserver
+package oauthserver
 
 import (
 	"errors"
@@ -6,10 +6,10 @@ import (
 	"net/url"
 )
 
-// checkRedirectURI accepts the redirect URIs registered for the demo
-// client: loopback HTTP on any port and any path (RFC 8252 §7.3). The real
-// service matched registered prefixes; a native app registers loopback.
-// Anything else is refused, and the caller must not redirect to it.
+// checkRedirectURI accepts the redirect URIs every client is registered
+// with: loopback HTTP on any port and any path (RFC 8252 section 7.3), what
+// a native app such as upexport registers. Anything else is refused, and
+// the caller must not redirect to it.
 func checkRedirectURI(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, errors.New("redirect_uri is missing")
@@ -38,7 +38,7 @@ func checkRedirectURI(raw string) (*url.URL, error) {
 }
 
 // withParams returns u with params added to its query, keeping the query
-// the client registered (RFC 6749 §3.1.2).
+// the client registered (RFC 6749 section 3.1.2).
 func withParams(u *url.URL, params url.Values) string {
 	v := *u
 	q := v.Query()

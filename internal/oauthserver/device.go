@@ -1,4 +1,4 @@
-package upserver
+package oauthserver
 
 import (
 	"crypto/rand"
@@ -9,26 +9,23 @@ import (
 	"time"
 )
 
-// deviceLifetime is how long a device code and its user code stay valid.
-const deviceLifetime = codeLifetime
-
 // deviceAuth is one RFC 8628 device authorization.
 type deviceAuth struct {
 	deviceCode string
 	userCode   string
 	clientID   string
-	scopes     scopeSet
+	scopes     Scopes
 	expires    time.Time
 	interval   time.Duration // grows by 5s on every slow_down
 	lastPoll   time.Time     // issuance, then every poll
 	approved   bool
 	denied     bool
 	redeemed   bool
-	user       int
+	user       string
 }
 
 // userCodeAlphabet has no vowels (no words) and no easily confused
-// characters, as RFC 8628 §6.1 suggests.
+// characters, as RFC 8628 section 6.1 suggests.
 const userCodeAlphabet = "BCDFGHJKLMNPQRSTVWXZ"
 
 func newUserCode() string {
@@ -54,25 +51,31 @@ func normalizeUserCode(s string) string {
 	return s[:4] + "-" + s[4:]
 }
 
-// handleDeviceAuthorization is the RFC 8628 §3.1 device authorization
-// endpoint. With AutoApprove the authorization is approved (as user 0, or
-// login_hint) when it is issued, so the first poll that waits the interval
-// gets the tokens; polling sooner still gets slow_down.
+// handleDeviceAuthorization is the RFC 8628 section 3.1 device
+// authorization endpoint. With AutoApprove the authorization is approved
+// (as Users[0], or login_hint's user) when it is issued, so the first poll
+// that waits the interval gets the tokens; polling sooner still gets
+// slow_down.
 func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Request) {
-	p, c, ok := s.clientRequest(w, r, false)
-	if !ok {
+	p, c, e := s.clientRequest(r, false)
+	if e != nil {
+		s.writeError(w, r, e)
 		return
 	}
-	scopes, err := parseScopes(p.Get("scope"))
+	scopes, err := s.parseScopes(p.Get("scope"))
 	if err != nil {
-		s.writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_scope", err.Error()}, c.basic)
+		e := errInvalidScope(err.Error())
+		e.Basic = c.basic
+		s.writeError(w, r, e)
 		return
 	}
-	user := 0
+	user := s.cfg.Users[0].ID
 	if hint := p.Get("login_hint"); hint != "" {
-		u, ok := s.data.userByHint(hint)
-		if !ok {
-			s.writeOAuthError(w, errInvalidRequest("login_hint names no user of this server"), c.basic)
+		u, ok := s.cfg.LoginHint(hint)
+		if !ok || !s.users[u] {
+			e := errInvalidRequest("login_hint names no user of this server")
+			e.Basic = c.basic
+			s.writeError(w, r, e)
 			return
 		}
 		user = u
@@ -82,15 +85,15 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 		deviceCode: randomToken(32),
 		clientID:   c.id,
 		scopes:     scopes,
-		expires:    now.Add(deviceLifetime),
+		expires:    now.Add(s.cfg.CodeTTL),
 		interval:   s.cfg.DeviceInterval,
 		lastPoll:   now,
 		approved:   s.cfg.AutoApprove,
 		user:       user,
 	}
-	st := s.auth
+	st := s.st
 	st.mu.Lock()
-	st.sweepLocked(now)
+	st.sweepLocked(now, s.cfg.CodeTTL)
 	for {
 		d.userCode = newUserCode()
 		if _, taken := st.userCodes[d.userCode]; !taken {
@@ -100,55 +103,56 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 	st.devices[d.deviceCode] = d
 	st.userCodes[d.userCode] = d
 	st.mu.Unlock()
-	verify := baseURL(r) + VerifyPath
-	writeNoStoreJSON(w, http.StatusOK, map[string]any{
+	verify := origin(r) + s.cfg.Paths.Verify
+	WriteNoStoreJSON(w, http.StatusOK, map[string]any{
 		"device_code":               d.deviceCode,
 		"user_code":                 d.userCode,
 		"verification_uri":          verify,
 		"verification_uri_complete": verify + "?" + url.Values{"user_code": {d.userCode}}.Encode(),
-		"expires_in":                int64(deviceLifetime / time.Second),
+		"expires_in":                int64(s.cfg.CodeTTL / time.Second),
 		"interval":                  int64(d.interval / time.Second),
 	})
 }
 
-// deviceGrant answers a device access token poll (RFC 8628 §3.4, §3.5).
-func (s *Server) deviceGrant(c client, p url.Values) (tokenResponse, *oauthError) {
+// deviceGrant answers a device access token poll (RFC 8628 sections 3.4
+// and 3.5).
+func (s *Server) deviceGrant(c client, p url.Values) (*Token, *Error) {
 	code := p.Get("device_code")
 	if code == "" {
-		return tokenResponse{}, errInvalidRequest("device_code is missing")
+		return nil, errInvalidRequest("device_code is missing")
 	}
 	now := s.now()
-	st := s.auth
+	st := s.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	d, ok := st.devices[code]
 	switch {
 	case !ok || d.redeemed:
-		return tokenResponse{}, errInvalidGrant("unknown or already used device_code")
+		return nil, errInvalidGrant("unknown or already used device_code")
 	case d.clientID != c.id:
-		return tokenResponse{}, errInvalidGrant("device_code was issued to another client")
+		return nil, errInvalidGrant("device_code was issued to another client")
 	case !now.Before(d.expires):
-		return tokenResponse{}, &oauthError{http.StatusBadRequest, "expired_token", "the device code expired; start again"}
+		return nil, &Error{Status: http.StatusBadRequest, Code: "expired_token", Description: "the device code expired; start again"}
 	case d.denied:
-		return tokenResponse{}, &oauthError{http.StatusBadRequest, "access_denied", "the user denied the request"}
+		return nil, &Error{Status: http.StatusBadRequest, Code: "access_denied", Description: "the user denied the request"}
 	}
 	early := now.Sub(d.lastPoll) < d.interval
 	d.lastPoll = now
 	if early {
 		d.interval += 5 * time.Second
-		return tokenResponse{}, &oauthError{http.StatusBadRequest, "slow_down", "polling too fast; interval is now " + strconv.Itoa(int(d.interval/time.Second)) + "s"}
+		return nil, &Error{Status: http.StatusBadRequest, Code: "slow_down", Description: "polling too fast; interval is now " + strconv.Itoa(int(d.interval/time.Second)) + "s"}
 	}
 	if !d.approved {
-		return tokenResponse{}, &oauthError{http.StatusBadRequest, "authorization_pending", "the user has not answered yet"}
+		return nil, &Error{Status: http.StatusBadRequest, Code: "authorization_pending", Description: "the user has not answered yet"}
 	}
 	d.redeemed = true
 	delete(st.userCodes, d.userCode)
-	g, access := st.newGrantLocked(d.user, c.id, d.scopes, c.public, now, s.cfg.AccessTTL)
-	return s.tokenResponse(access, g, d.scopes), nil
+	g, access := st.newGrantLocked(d.user, c.id, d.scopes, c.public, now, s.cfg.AccessTTL, s.cfg.RefreshTTL)
+	return s.token(access, g, d.scopes), nil
 }
 
 // handleVerifyPage shows the page where a person enters and answers a
-// user code (RFC 8628 §3.3).
+// user code (RFC 8628 section 3.3).
 func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	s.verifyPage(w, http.StatusOK, normalizeUserCode(r.URL.Query().Get("user_code")), "")
 }
@@ -160,17 +164,16 @@ func (s *Server) handleVerifySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	uc := normalizeUserCode(r.PostForm.Get("user_code"))
-	user := 0
+	user := s.cfg.Users[0].ID
 	if v := r.PostForm.Get("user"); v != "" {
-		u, err := strconv.Atoi(v)
-		if err != nil || u < 0 || u >= s.cfg.Users {
+		if !s.users[v] {
 			s.verifyPage(w, http.StatusBadRequest, uc, "Unknown user.")
 			return
 		}
-		user = u
+		user = v
 	}
 	now := s.now()
-	st := s.auth
+	st := s.st
 	st.mu.Lock()
 	d, ok := st.userCodes[uc]
 	if ok && (d.redeemed || d.approved || d.denied || !now.Before(d.expires)) {

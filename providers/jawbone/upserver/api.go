@@ -2,8 +2,11 @@ package upserver
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/upexport/upexport/internal/oauthserver"
 )
 
 // meta is the envelope's meta object (reference §3, errors §8).
@@ -46,9 +49,9 @@ type requirement struct {
 }
 
 // missing names the scope the token lacks, or "" if it has enough.
-func (q requirement) missing(have scopeSet) string {
+func (q requirement) missing(have oauthserver.Scopes) string {
 	for _, sc := range q.all {
-		if !have.has(sc) {
+		if !have.Has(sc) {
 			return sc
 		}
 	}
@@ -56,7 +59,7 @@ func (q requirement) missing(have scopeSet) string {
 		return ""
 	}
 	for _, sc := range q.any {
-		if have.has(sc) {
+		if have.Has(sc) {
 			return ""
 		}
 	}
@@ -68,7 +71,7 @@ type apiRequest struct {
 	r      *http.Request
 	user   int
 	xid    string
-	scopes scopeSet
+	scopes oauthserver.Scopes
 }
 
 type apiFunc func(*apiRequest) (any, *apiError)
@@ -78,30 +81,28 @@ type apiFunc func(*apiRequest) (any, *apiError)
 func (s *Server) apiHandler(name string, need requirement, f apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.countEndpoint(name)
-		tok, ok := bearerToken(r)
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="UP"`)
-			s.writeAPIError(w, r, "", apiErr(http.StatusUnauthorized, "authentication_error", "You must be logged in to perform that action: no Bearer token"))
-			return
-		}
-		at, ok, expired := s.auth.lookupAccess(tok, s.now())
-		if !ok {
-			detail := "You must be logged in to perform that action: invalid access token"
-			if expired {
-				detail = "You must be logged in to perform that action: access token expired"
+		at, err := s.oauth.Authenticate(r)
+		if err != nil {
+			challenge, detail := `Bearer realm="UP", error="invalid_token"`, "invalid access token"
+			switch {
+			case errors.Is(err, oauthserver.ErrNoToken):
+				challenge, detail = `Bearer realm="UP"`, "no Bearer token"
+			case errors.Is(err, oauthserver.ErrExpiredToken):
+				detail = "access token expired"
 			}
-			w.Header().Set("WWW-Authenticate", `Bearer realm="UP", error="invalid_token"`)
-			s.writeAPIError(w, r, "", apiErr(http.StatusUnauthorized, "authentication_error", detail))
+			w.Header().Set("WWW-Authenticate", challenge)
+			s.writeAPIError(w, r, "", apiErr(http.StatusUnauthorized, "authentication_error", "You must be logged in to perform that action: "+detail))
 			return
 		}
-		ar := &apiRequest{r: r, user: at.grant.user, xid: s.data.user(at.grant.user).xid, scopes: at.scopes}
+		user := userIndex(at)
+		ar := &apiRequest{r: r, user: user, xid: s.data.user(user).xid, scopes: at.Scopes}
 		if s.quota != nil {
 			if ae := s.quota.serve(w, ar.user, s.now()); ae != nil {
 				s.writeAPIError(w, r, ar.xid, ae)
 				return
 			}
 		}
-		if sc := need.missing(at.scopes); sc != "" {
+		if sc := need.missing(at.Scopes); sc != "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="UP", error="insufficient_scope", scope="`+sc+`"`)
 			s.writeAPIError(w, r, ar.xid, apiErr(http.StatusForbidden, "authorization_error", "the access token lacks the scope "+sc))
 			return
@@ -120,17 +121,6 @@ func (s *Server) apiHandler(name string, need requirement, f apiFunc) http.Handl
 			Data: data,
 		})
 	})
-}
-
-// bearerToken extracts an RFC 6750 §2.1 bearer token; only the header form
-// is accepted, as UP clients used (reference §1).
-func bearerToken(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return "", false
-	}
-	return tok, true
 }
 
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, userXID string, e *apiError) {

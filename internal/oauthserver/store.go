@@ -1,4 +1,4 @@
-package upserver
+package oauthserver
 
 import (
 	"crypto/rand"
@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// authStore holds every live OAuth artefact: pending consents, codes,
-// grants (one per login, the family of tokens it produced), access and
-// refresh tokens, device authorizations. It is small and bounded by the
-// number of logins, not by the amount of data.
-type authStore struct {
+// store holds every live OAuth artefact: pending consents, codes, grants
+// (one per login, the family of tokens it produced), access and refresh
+// tokens, device authorizations. It is small and bounded by the number of
+// logins.
+type store struct {
 	mu        sync.Mutex
 	pending   map[string]*authRequest // consent page request id -> request
 	codes     map[string]*authCode
@@ -21,8 +21,8 @@ type authStore struct {
 	userCodes map[string]*deviceAuth
 }
 
-func newAuthStore() *authStore {
-	return &authStore{
+func newStore() *store {
+	return &store{
 		pending:   make(map[string]*authRequest),
 		codes:     make(map[string]*authCode),
 		access:    make(map[string]*accessToken),
@@ -36,11 +36,11 @@ func newAuthStore() *authStore {
 type authRequest struct {
 	clientID  string
 	redirect  string // exactly as sent; the code is bound to it
-	scopes    scopeSet
+	scopes    Scopes
 	state     string
 	challenge string // S256 code_challenge, or "" without PKCE
 	issuer    string
-	user      int // preselected by login_hint
+	user      string // preselected by login_hint
 	expires   time.Time
 }
 
@@ -48,9 +48,9 @@ type authRequest struct {
 type authCode struct {
 	clientID  string
 	redirect  string
-	scopes    scopeSet
+	scopes    Scopes
 	challenge string
-	user      int
+	user      string
 	expires   time.Time
 	used      bool
 	grant     *grant // set once exchanged, so a replay can revoke it
@@ -59,18 +59,19 @@ type authCode struct {
 // grant is one authorization: the tokens issued from one code or device
 // approval and all their refreshes.
 type grant struct {
-	user     int
-	clientID string
-	scopes   scopeSet
-	public   bool   // obtained without a client secret; may refresh without one
-	refresh  string // current refresh token, "" once revoked
-	revoked  bool
-	accesses map[string]bool
+	user           string
+	clientID       string
+	scopes         Scopes
+	public         bool      // obtained without a client secret; may refresh without one
+	refresh        string    // current refresh token, "" once revoked
+	refreshExpires time.Time // zero: never
+	revoked        bool
+	accesses       map[string]bool
 }
 
 type accessToken struct {
 	grant   *grant
-	scopes  scopeSet // the grant's scopes, or fewer after a narrowing refresh
+	scopes  Scopes // the grant's scopes, or fewer after a narrowing refresh
 	expires time.Time
 }
 
@@ -81,18 +82,16 @@ func randomToken(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// newGrant issues a fresh access/refresh pair for a new grant. The caller
-// holds st.mu.
-func (st *authStore) newGrantLocked(user int, clientID string, scopes scopeSet, public bool, now time.Time, ttl time.Duration) (*grant, string) {
+// newGrantLocked issues a fresh access/refresh pair for a new grant. The
+// caller holds st.mu.
+func (st *store) newGrantLocked(user, clientID string, scopes Scopes, public bool, now time.Time, ttl, refreshTTL time.Duration) (*grant, string) {
 	g := &grant{user: user, clientID: clientID, scopes: scopes, public: public, accesses: make(map[string]bool)}
-	return g, st.rotateLocked(g, scopes, now, ttl)
+	return g, st.rotateLocked(g, scopes, now, ttl, refreshTTL)
 }
 
 // rotateLocked replaces the grant's tokens with a new pair and returns the
-// access token. The old access and refresh tokens stop working at once: the
-// reference §2 quotes the SDK README, "After refresh, the old values will
-// stop working, so you should save the new ones".
-func (st *authStore) rotateLocked(g *grant, scopes scopeSet, now time.Time, ttl time.Duration) string {
+// access token. The old access and refresh tokens stop working at once.
+func (st *store) rotateLocked(g *grant, scopes Scopes, now time.Time, ttl, refreshTTL time.Duration) string {
 	for a := range g.accesses {
 		delete(st.access, a)
 	}
@@ -100,16 +99,25 @@ func (st *authStore) rotateLocked(g *grant, scopes scopeSet, now time.Time, ttl 
 	if g.refresh != "" {
 		delete(st.refresh, g.refresh)
 	}
-	access := randomToken(32)
 	g.refresh = randomToken(32)
+	g.refreshExpires = time.Time{}
+	if refreshTTL > 0 {
+		g.refreshExpires = now.Add(refreshTTL)
+	}
+	st.refresh[g.refresh] = g
+	return st.addAccessLocked(g, scopes, now, ttl)
+}
+
+// addAccessLocked issues one more access token of g, leaving the others.
+func (st *store) addAccessLocked(g *grant, scopes Scopes, now time.Time, ttl time.Duration) string {
+	access := randomToken(32)
 	g.accesses[access] = true
 	st.access[access] = &accessToken{grant: g, scopes: scopes, expires: now.Add(ttl)}
-	st.refresh[g.refresh] = g
 	return access
 }
 
 // revokeGrantLocked kills every token of g.
-func (st *authStore) revokeGrantLocked(g *grant) {
+func (st *store) revokeGrantLocked(g *grant) {
 	g.revoked = true
 	for a := range g.accesses {
 		delete(st.access, a)
@@ -121,11 +129,13 @@ func (st *authStore) revokeGrantLocked(g *grant) {
 	}
 }
 
-// sweepLocked drops expired codes, consents and device authorizations so
-// a long-running demo server does not grow.
-func (st *authStore) sweepLocked(now time.Time) {
+// sweepLocked drops expired codes, consents, device authorizations, access
+// tokens and refresh tokens so a long-running server does not grow.
+// Codes and device codes are kept one more lifetime after they expire, so
+// a late use is told "expired", not "unknown".
+func (st *store) sweepLocked(now time.Time, codeTTL time.Duration) {
 	for k, c := range st.codes {
-		if now.After(c.expires.Add(codeLifetime)) {
+		if now.After(c.expires.Add(codeTTL)) {
 			delete(st.codes, k)
 		}
 	}
@@ -135,7 +145,7 @@ func (st *authStore) sweepLocked(now time.Time) {
 		}
 	}
 	for k, d := range st.devices {
-		if now.After(d.expires.Add(codeLifetime)) {
+		if now.After(d.expires.Add(codeTTL)) {
 			delete(st.devices, k)
 			delete(st.userCodes, d.userCode)
 		}
@@ -146,11 +156,16 @@ func (st *authStore) sweepLocked(now time.Time) {
 			delete(a.grant.accesses, k)
 		}
 	}
+	for k, g := range st.refresh {
+		if !g.refreshExpires.IsZero() && now.After(g.refreshExpires.Add(codeTTL)) {
+			delete(st.refresh, k)
+		}
+	}
 }
 
-// lookupAccess resolves a bearer token. expired tells an expired token from
-// an unknown one, for the error detail.
-func (st *authStore) lookupAccess(token string, now time.Time) (a accessToken, ok, expired bool) {
+// lookupAccess resolves an access token. expired tells an expired token
+// from an unknown one, for the error detail.
+func (st *store) lookupAccess(token string, now time.Time) (a accessToken, ok, expired bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	t, found := st.access[token]

@@ -1,6 +1,7 @@
 // Package upserver is an embedded, faithful stand-in for the Jawbone UP
 // platform: one http.Handler that is both the OAuth2 authorization server
-// (/auth/oauth2/...) and the UP REST API (/nudge/api/v.1.1/...).
+// (/auth/oauth2/..., internal/oauthserver set up as UP's in oauth.go) and
+// the UP REST API (/nudge/api/v.1.1/...).
 //
 // It follows ../shared/jawbone-api.md (the reconstructed API reference) and
 // the OAuth RFCs a modern client relies on (6749, 7636, 8252, 8628, 7009,
@@ -20,6 +21,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/upexport/upexport/internal/oauthserver"
 )
 
 // Faults makes the API misbehave on purpose, for reliability tests. Each
@@ -99,7 +102,7 @@ type Server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	api    *http.ServeMux // API routes only, to tell 404 from 405
-	auth   *authStore
+	oauth  *oauthserver.Server
 	data   *dataset
 	faults *faultInjector
 	quota  *quotaKeeper // nil without a quota
@@ -118,10 +121,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("upserver: %w", err)
 	}
+	oauth, err := newOAuth(cfg, data)
+	if err != nil {
+		return nil, fmt.Errorf("upserver: %w", err)
+	}
 	s := &Server{
 		cfg:         cfg,
 		log:         cfg.Logger,
-		auth:        newAuthStore(),
+		oauth:       oauth,
 		data:        data,
 		faults:      &faultInjector{cfg: cfg.Faults},
 		perEndpoint: make(map[string]int64),
@@ -230,14 +237,4 @@ func (s *Server) countEndpoint(name string) {
 	s.countMu.Lock()
 	s.perEndpoint[name]++
 	s.countMu.Unlock()
-}
-
-// baseURL is the origin the request was addressed to; it is the issuer
-// (RFC 9207 iss) and the prefix of verification URIs.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

@@ -3,6 +3,8 @@ package upserver
 import (
 	"strconv"
 	"time"
+
+	"github.com/upexport/upexport/internal/oauthserver"
 )
 
 const (
@@ -182,7 +184,7 @@ var (
 
 // values is the bucket's object: averages as floats (367.0), null where
 // there was no data or the token lacks the scope.
-func (a *trendAcc) values(u userInfo, to int64, scopes scopeSet) obj {
+func (a *trendAcc) values(u userInfo, to int64, scopes oauthserver.Scopes) obj {
 	avg := func(k string) any {
 		if a.counts[k] == 0 {
 			return nil
@@ -204,7 +206,7 @@ func (a *trendAcc) values(u userInfo, to int64, scopes scopeSet) obj {
 	o["body_fat"] = avg("body_fat")
 	gate := func(scope string, keys []string) {
 		for _, k := range keys {
-			if scopes.has(scope) {
+			if scopes.Has(scope) {
 				o[k] = avg(k)
 			} else {
 				o[k] = nil

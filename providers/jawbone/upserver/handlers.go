@@ -13,7 +13,7 @@ func (s *Server) listHandler(ep string) apiFunc {
 			return nil, ae
 		}
 		items, more := s.data.daySource(ep, ar.user).page(q)
-		if !ar.scopes.has("location_read") {
+		if !ar.scopes.Has("location_read") {
 			for _, it := range items {
 				stripPlace(it.obj)
 			}
@@ -40,7 +40,7 @@ func (s *Server) objectHandler(ep string) apiFunc {
 				}
 			}
 		}
-		if !ar.scopes.has("location_read") {
+		if !ar.scopes.Has("location_read") {
 			stripPlace(it.obj)
 		}
 		return it.obj, nil
@@ -67,7 +67,7 @@ func (s *Server) ticksHandler(ep string) apiFunc {
 func (s *Server) getUser(ar *apiRequest) (any, *apiError) {
 	u := s.data.user(ar.user)
 	o := obj{"xid": u.xid, "first": u.first, "last": u.last, "image": "/nudge/image/u/" + u.xid + ".png"}
-	if ar.scopes.has("extended_read") {
+	if ar.scopes.Has("extended_read") {
 		o["weight"], o["height"], o["gender"] = u.weight, u.height, u.gender
 	}
 	return o, nil

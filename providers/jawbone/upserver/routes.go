@@ -31,13 +31,7 @@ func Endpoints() []string {
 
 func (s *Server) routes() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+AuthPath, s.handleAuthorize)
-	mux.HandleFunc("POST "+ConsentPath, s.handleConsent)
-	mux.HandleFunc(TokenPath, s.handleToken) // GET and POST; the handler answers 405 otherwise
-	mux.HandleFunc(DevicePath, s.handleDeviceAuthorization)
-	mux.HandleFunc("GET "+VerifyPath, s.handleVerifyPage)
-	mux.HandleFunc("POST "+VerifyPath, s.handleVerifySubmit)
-	mux.HandleFunc(RevokePath, s.handleRevoke)
+	s.oauth.Mount(mux)
 
 	api := http.NewServeMux()
 	basic := requirement{any: []string{"basic_read", "extended_read"}}
