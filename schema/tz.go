@@ -7,7 +7,7 @@ import (
 	_ "time/tzdata" // the binary must resolve Olson names on machines without zoneinfo
 )
 
-// zone is one parsed time-zone value (reference §7). Fixed offsets
+// zone is one parsed time-zone value (docs/providers/jawbone.md §7). Fixed offsets
 // ("GMT-0700", integer seconds) need no Location; Olson names do, and keep
 // the span of the last offset lookup so that the 24 hourly rows of a day
 // rarely reach time.Location.
@@ -100,7 +100,7 @@ func (zs *zones) get(text string) *zone {
 	return z
 }
 
-// parseZone parses every form of reference §7: an Olson name (with the
+// parseZone parses every form listed in docs/providers/jawbone.md §7: an Olson name (with the
 // "America/Los Angeles" typo repaired), "GMT-0700" / "GMT+0330" (also with a
 // colon or UTC in place of GMT), and an integer offset in seconds.
 func parseZone(text string) *zone {
@@ -242,7 +242,7 @@ func (tl *timeline) add(e tzEntry) {
 	tl.entries[i] = e
 }
 
-// at returns the zone in force at the instant t (reference §7): the latest
+// at returns the zone in force at the instant t (docs/providers/jawbone.md §7): the latest
 // tzs entry with start <= t; before every entry, or without tzs, details.tz;
 // failing that the earliest entry. nil means unknown.
 func (tl *timeline) at(t int64) *zone {

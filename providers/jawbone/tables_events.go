@@ -3,7 +3,7 @@ package jawbone
 import "github.com/upexport/upexport/schema"
 
 // Heart rates, body, cardiac, custom (generic) events, mood and band events
-// (reference §6.6-§6.9, §6.11).
+// (§6.6-§6.9, §6.11).
 
 func eventsDecls() []*schema.TableDecl {
 	heartrates := &schema.TableDecl{

@@ -2,7 +2,7 @@ package jawbone
 
 import "github.com/upexport/upexport/schema"
 
-// Meals and their food items (reference §6.10).
+// Meals and their food items (§6.10).
 
 // nutrition lists the nutrition keys shared by meals (under details) and
 // food items, with their units; "" where the API never documented one.

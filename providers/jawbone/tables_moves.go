@@ -2,7 +2,7 @@ package jawbone
 
 import "github.com/upexport/upexport/schema"
 
-// Moves: one item per local day (reference §6.1), its hourly totals, its
+// Moves: one item per local day (§6.1), its hourly totals, its
 // zone transitions, and its ticks (§6.2).
 
 func movesDecls() []*schema.TableDecl {

@@ -2,7 +2,7 @@ package jawbone
 
 import "github.com/upexport/upexport/schema"
 
-// Sleeps (reference §6.3, §6.4) and workouts (§6.5, §6.2).
+// Sleeps (§6.3, §6.4) and workouts (§6.5, §6.2).
 
 func sleepsDecls() []*schema.TableDecl {
 	sleeps := &schema.TableDecl{

@@ -2,7 +2,7 @@ package jawbone
 
 import "github.com/upexport/upexport/schema"
 
-// The person, friends, goals, settings, zone history (reference §6.11, §6.13)
+// The person, friends, goals, settings, zone history (§6.11, §6.13)
 // and trends (§6.12).
 
 func userDecls() []*schema.TableDecl {

@@ -20,7 +20,7 @@ type bout struct {
 	subType       int
 }
 
-// workoutKinds: sub_type (reference §6.5), title and typical cadence.
+// workoutKinds: sub_type (§6.5), title and typical cadence.
 var workoutKinds = []struct {
 	subType int
 	title   string
@@ -116,7 +116,7 @@ func (a *activity) metres(steps int) int { return int(float64(steps)*a.stride + 
 func (a *activity) kcal(steps int) float64 { return float64(steps) * a.kcalStep }
 
 // hourKey is the local wall-clock hour "YYYYMMDDHH" of instant t in the
-// zone in force (reference §6.1). On the DST fall-back day two hours share
+// zone in force (§6.1). On the DST fall-back day two hours share
 // a key and their totals are merged; on spring-forward day one is missing.
 func hourKey(t int64, z zone) string {
 	return time.Unix(t, 0).In(z.loc).Format("2006010215")

@@ -9,7 +9,7 @@ import (
 	"github.com/upexport/upexport/internal/oauthserver"
 )
 
-// meta is the envelope's meta object (reference §3, errors §8).
+// meta is the envelope's meta object (§3, errors §8).
 type meta struct {
 	UserXID     string `json:"user_xid,omitempty"`
 	Message     string `json:"message"`

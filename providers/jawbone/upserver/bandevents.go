@@ -4,7 +4,7 @@ import "strconv"
 
 // bandEvents are the band's mode changes of day n: entering and leaving
 // sleep mode around each sleep ending that day, and the stopwatch around
-// workouts on even days. They have no xid (reference §6.11); their key is
+// workouts on even days. They have no xid (§6.11); their key is
 // "time_created/action". Their date is the local date of the event, so
 // the night's enter_sleep_mode may carry the day before.
 func (d *dataset) bandEvents(c *dayCtx, a *activity) []item {

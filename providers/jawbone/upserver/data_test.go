@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// parseTZ reads every zone form of reference §7, as a client would.
+// parseTZ reads every zone form of §7, as a client would.
 func parseTZ(t *testing.T, v any) *time.Location {
 	t.Helper()
 	switch x := v.(type) {
@@ -39,7 +39,7 @@ func parseTZ(t *testing.T, v any) *time.Location {
 	return time.UTC
 }
 
-// zoneAtJSON applies reference §7: the latest tzs entry at or before ts,
+// zoneAtJSON applies §7: the latest tzs entry at or before ts,
 // tzs not assumed sorted.
 func zoneAtJSON(t *testing.T, det map[string]any, ts int64) *time.Location {
 	tzs, _ := det["tzs"].([]any)

@@ -148,7 +148,7 @@ var genericEvents = []struct {
 }
 
 // genericEvents: a custom event every fourth day; details.tz is missing on
-// one day in five (reference §7: "null, or a missing tz").
+// one day in five (§7: "null, or a missing tz").
 func (d *dataset) genericEvents(c *dayCtx) []item {
 	if mod(c.n, 4) != 1 {
 		return nil

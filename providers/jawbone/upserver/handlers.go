@@ -23,7 +23,7 @@ func (s *Server) listHandler(ep string) apiFunc {
 }
 
 // objectHandler serves /{ep}/{xid}: one item; meals add their food items
-// at data.items.items (reference §6.10).
+// at data.items.items (§6.10).
 func (s *Server) objectHandler(ep string) apiFunc {
 	return func(ar *apiRequest) (any, *apiError) {
 		xid := ar.r.PathValue("xid")
@@ -112,7 +112,7 @@ func (s *Server) dateParam(r *http.Request) (int64, *apiError) {
 }
 
 // getMood serves the mood of one date: a single object, not paged
-// (reference §5). A date without a mood answers an empty object.
+// (§5). A date without a mood answers an empty object.
 func (s *Server) getMood(ar *apiRequest) (any, *apiError) {
 	n, ae := s.dateParam(ar.r)
 	if ae != nil {
@@ -142,7 +142,7 @@ func (s *Server) getSettings(ar *apiRequest) (any, *apiError) {
 	return obj{"share_body": false, "share_eat": true, "share_mood": true, "share_move": true, "share_sleep": ar.user%2 == 0}, nil
 }
 
-// getTimezone serves the zone history (reference §6.13, shape unconfirmed:
+// getTimezone serves the zone history (§6.13, shape unconfirmed:
 // an array of {tz, time, date}, since CURIOUS reads data[0].tz). With
 // timestamp: the zone then; with date: that day's tzs; with start_time/
 // end_time: each change in the window; with nothing: the zone now.

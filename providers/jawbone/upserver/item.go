@@ -23,7 +23,7 @@ type item struct {
 	tick *minuteTick
 }
 
-// minuteTick is one minute of a move or workout (reference §6.3). Fields
+// minuteTick is one minute of a move or workout (§6.2). Fields
 // are in the order a map's keys would be encoded, so pages are unchanged.
 type minuteTick struct {
 	ActiveTime    int     `json:"active_time"`
@@ -83,7 +83,7 @@ func imagePath(t int64, xid string) string {
 	return "/nudge/image/e/" + strconv.FormatInt(t, 10) + "/" + xid + "/" + xid[:11] + ".png"
 }
 
-// place describes a place_* variant (reference §6: string, number or "").
+// place describes a place_* variant (§6: string, number or "").
 type placeForm uint8
 
 const (
@@ -111,8 +111,8 @@ func setPlace(o obj, form placeForm, lat, lon float64, acc int, name string) {
 	}
 }
 
-// stripPlace removes place_* for tokens without location_read (reference
-// §2: place_* need location_read).
+// stripPlace removes place_* for tokens without location_read (§2:
+// place_* need location_read).
 func stripPlace(o obj) {
 	for _, k := range []string{"place_lat", "place_lon", "place_acc", "place_name", "place_type", "place_id"} {
 		delete(o, k)

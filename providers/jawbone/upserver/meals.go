@@ -2,7 +2,7 @@ package upserver
 
 import "math/rand/v2"
 
-// food is one food item of a meal (reference §6.10, GET /meals/{xid}).
+// food is one food item of a meal (§6.10, GET /meals/{xid}).
 type food struct {
 	name, description, measurement, category string
 	foodType, subType                        int

@@ -138,7 +138,7 @@ func (d *dataset) moves(c *dayCtx, a *activity) []item {
 	}
 	det["longest_active"], det["longest_idle"] = longActive, longIdle
 
-	// Sunrise and sunset: 0 when unknown, sometimes absent (reference §6.1).
+	// Sunrise and sunset: 0 when unknown, sometimes absent (§6.1).
 	switch mod(c.n, 13) {
 	case 4:
 		det["sunrise"], det["sunset"] = 0, 0
@@ -198,7 +198,7 @@ func (d *dataset) moves(c *dayCtx, a *activity) []item {
 }
 
 // tzsJSON writes details.tzs; on odd travel days the entries come in
-// reverse order, since real arrays were not always sorted (reference §7).
+// reverse order, since real arrays were not always sorted (§7).
 func (d *dataset) tzsJSON(c *dayCtx) [][]any {
 	out := make([][]any, 0, len(c.tzs))
 	for _, ch := range c.tzs {

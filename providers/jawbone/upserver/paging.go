@@ -9,7 +9,7 @@ import (
 )
 
 // listQuery holds the paging and filter parameters of a collection request
-// (reference §4).
+// (§4).
 type listQuery struct {
 	limit        int
 	pageToken    int64
@@ -156,7 +156,7 @@ func (src chunked) page(q listQuery) ([]item, bool) {
 }
 
 // nextLink builds links.next for a page ending with last, in the shape the
-// real server used for the request (reference §4), parameters in its
+// real server used for the request (§4), parameters in its
 // order. path is the collection path with the user's real xid.
 func nextLink(path string, q listQuery, last item) string {
 	var b []byte

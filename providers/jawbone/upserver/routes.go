@@ -5,7 +5,7 @@ import (
 )
 
 // listEndpoints are the paged collections under /users/{uid}/, with the
-// scopes each needs (reference §5; bandevents needs both move and sleep).
+// scopes each needs (§5; bandevents needs both move and sleep).
 var listEndpoints = map[string]requirement{
 	"moves":          {all: []string{"move_read"}},
 	"sleeps":         {all: []string{"sleep_read"}},

@@ -4,7 +4,7 @@ import (
 	"slices"
 )
 
-// knownScopes are the UP scopes (reference §2): the 2016-17 Python SDK list
+// knownScopes are the UP scopes (§2): the 2016-17 Python SDK list
 // plus cardiac_read/cardiac_write from the 2014 mobile SDKs.
 var knownScopes = []string{
 	"basic_read", "extended_read", "location_read", "friends_read",

@@ -3,7 +3,8 @@
 // (/auth/oauth2/..., internal/oauthserver set up as UP's in oauth.go) and
 // the UP REST API (/nudge/api/v.1.1/...).
 //
-// It follows ../shared/jawbone-api.md (the reconstructed API reference) and
+// It follows docs/providers/jawbone.md (the API's reference in the
+// project's words, which "§" in this package's comments points into) and
 // the OAuth RFCs a modern client relies on (6749, 7636, 8252, 8628, 7009,
 // 9207). The data it serves is synthetic, a pure function of Config.Seed,
 // Config.Users and the calendar date, so two servers with the same
@@ -93,7 +94,7 @@ const (
 	VerifyPath   = "/auth/oauth2/device/verify"
 	RevokePath   = "/auth/oauth2/revoke"
 	apiRootPath  = "/nudge/api/"
-	codeLifetime = 10 * time.Minute // reference §2: "auth code lifetime 10 minutes"
+	codeLifetime = 10 * time.Minute // §2: "auth code lifetime 10 minutes"
 )
 
 // Server is the demo UP server. It is safe for concurrent use.

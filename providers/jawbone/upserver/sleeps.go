@@ -4,7 +4,7 @@ import (
 	"strconv"
 )
 
-// sleepDepth values of sleep ticks (reference §6.4).
+// sleepDepth values of sleep ticks (§6.4).
 const (
 	depthAwake = 1
 	depthLight = 2
@@ -122,7 +122,7 @@ func (d *dataset) sleeps(c *dayCtx) []item {
 		}
 		duration := p.end - p.start
 		// The identity duration == awake+light+sound+rem held in only some
-		// real records (reference §6.3): here awake leaves out the time to
+		// real records (§6.3): here awake leaves out the time to
 		// fall asleep on one day in four.
 		if mod(c.n, 4) == 1 && len(p.phases) > 1 {
 			awake -= p.phases[1].at - p.start
@@ -185,7 +185,7 @@ func (d *dataset) sleeps(c *dayCtx) []item {
 	return out
 }
 
-// sleepTicks are the phase changes of a sleep (reference §6.4).
+// sleepTicks are the phase changes of a sleep (§6.4).
 func sleepTicks(c *dayCtx, p sleepPlan) []item {
 	out := make([]item, 0, len(p.phases))
 	for _, ph := range p.phases {

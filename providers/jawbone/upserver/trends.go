@@ -12,7 +12,7 @@ const (
 	maxBuckets     = 1000
 )
 
-// getTrends serves /users/{uid}/trends (reference §6.12): v1.1 parameters
+// getTrends serves /users/{uid}/trends (§6.12): v1.1 parameters
 // end_date, bucket_size (d|w|m|y) and num_buckets; buckets oldest first,
 // each labelled with its first date, values averaged over the days of the
 // bucket that have data, null when none. Move, sleep and meal values are

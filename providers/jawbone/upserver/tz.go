@@ -6,7 +6,7 @@ import (
 	_ "time/tzdata" // same zone rules on every machine, so pages are byte-identical
 )
 
-// zoneForm is how a zone is written in JSON (reference §7).
+// zoneForm is how a zone is written in JSON (§7).
 type zoneForm uint8
 
 const (
