@@ -87,8 +87,8 @@ type paginatorSpec struct {
 }
 
 type keysSpec struct {
-	ID      string     `yaml:"id"`
-	Key     string     `yaml:"key"`
+	ID      string       `yaml:"id"`
+	Key     string       `yaml:"key"`
 	Time    *timeKeySpec `yaml:"time"`
 	Updated *timeKeySpec `yaml:"updated"`
 	Day     *timeKeySpec `yaml:"day"`

@@ -375,7 +375,7 @@ func generate(seed int64, days int, now time.Time) *dataset {
 	count := map[string]int{}
 	n := max(days/2, 4)
 	for i := range n {
-		created := start.Add(time.Duration(rng.Int64N(int64(days) * 86400)) * time.Second)
+		created := start.Add(time.Duration(rng.Int64N(int64(days)*86400)) * time.Second)
 		updated := created.Add(time.Duration(rng.Int64N(2*86400)) * time.Second)
 		if last := today.Add(-time.Second); updated.After(last) {
 			updated = last
@@ -400,7 +400,7 @@ func generate(seed int64, days int, now time.Time) *dataset {
 			for k := range 1 + rng.IntN(2) {
 				m := mimeTypes[rng.IntN(len(mimeTypes))]
 				nt.Attachments = append(nt.Attachments, attachment{
-					Name: fmt.Sprintf("%s-%d.%s", strings.Fields(title)[0], k+1, m[strings.LastIndex(m, "/")+1:]),
+					Name:  fmt.Sprintf("%s-%d.%s", strings.Fields(title)[0], k+1, m[strings.LastIndex(m, "/")+1:]),
 					Bytes: 1000 + rng.Int64N(5_000_000), Mime: m,
 				})
 			}
