@@ -152,11 +152,12 @@ func (l *loader) yamlError(err error) error {
 // does not have, naming the key, its line and the keys that are allowed
 // there.
 func (l *loader) checkKeys(n *yaml.Node, t reflect.Type, path string) error {
-	for n.Kind == yaml.AliasNode {
-		if n.Alias == nil {
-			return nil
-		}
-		n = n.Alias
+	if n.Kind == yaml.AliasNode {
+		// Its anchor was checked where it is defined; following aliases
+		// would walk a document of nested aliases in exponential time.
+		// The decoder's KnownFields still refuses what an alias brings
+		// where it does not fit.
+		return nil
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
