@@ -32,6 +32,7 @@ func demoServerCommand(reg *provider.Registry) *cli.Command {
 			"--users, --access-ttl, --client-id, --client-secret and the --fault-* flags are those of the jawbone emulator.",
 		Flags: []cli.Flag{
 			providerFlag(reg, ""),
+			providerFileFlag(""),
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:0", Usage: "listen address; port 0 picks a free port", EnvVars: []string{"UPEXPORT_DEMO_ADDR"}},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the synthetic data", EnvVars: []string{"UPEXPORT_DEMO_SEED"}},
 			&cli.IntFlag{Name: "days", Value: upserver.DefaultDays, Usage: "days of history per user (up to 36500)", EnvVars: []string{"UPEXPORT_DEMO_DAYS"}},

@@ -15,7 +15,7 @@ func endpointsCommand(reg *provider.Registry) *cli.Command {
 	return &cli.Command{
 		Name:  "endpoints",
 		Usage: "list the resources export reads from the provider, the scope each needs and the tables each feeds",
-		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}, providerFlag(reg, "")},
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}, providerFlag(reg, ""), providerFileFlag("")},
 		Action: func(c *cli.Context) error {
 			p, err := selectedProvider(c, reg)
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/providers/all"
+	"github.com/upexport/upexport/providers/declarative"
 )
 
 // Provider flags, shared by login, logout, status and export.
@@ -29,6 +30,7 @@ const (
 	flagAuthStyle    = "auth-style"
 	flagTokenFile    = "token-file"
 	flagProvider     = "provider"
+	flagProviderFile = "provider-file"
 
 	envClientSecret = "UPEXPORT_CLIENT_SECRET"
 )
@@ -43,6 +45,7 @@ func providerFlags(reg *provider.Registry) []cli.Flag {
 	}
 	return append([]cli.Flag{
 		providerFlag(reg, cat),
+		providerFileFlag(cat),
 		str(flagAPIURL, "UPEXPORT_API_URL", "base URL of the API"),
 		str(flagAuthURL, "UPEXPORT_AUTH_URL", "OAuth authorization endpoint"),
 		str(flagTokenURL, "UPEXPORT_TOKEN_URL", "OAuth token endpoint"),
@@ -68,7 +71,10 @@ func providerFlags(reg *provider.Registry) []cli.Flag {
 func providerFlag(reg *provider.Registry, category string) cli.Flag {
 	return &cli.StringFlag{Name: flagProvider, EnvVars: []string{"UPEXPORT_PROVIDER"}, Value: all.Default, Category: category,
 		Usage: "the API: " + strings.Join(reg.Names(), ", ") + " (see 'upexport providers')",
-		Action: func(_ *cli.Context, v string) error {
+		Action: func(c *cli.Context, v string) error {
+			if c.Path(flagProviderFile) != "" {
+				return nil // selectedProvider compares it with the file's name
+			}
 			if _, err := reg.Lookup(v); err != nil {
 				return usageErrorf("--%s: %w", flagProvider, err)
 			}
@@ -76,8 +82,26 @@ func providerFlag(reg *provider.Registry, category string) cli.Flag {
 		}}
 }
 
-// selectedProvider is the provider --provider names.
+// providerFileFlag is --provider-file, a provider declared in a YAML file
+// (docs/providers/yaml.md), wherever --provider is accepted.
+func providerFileFlag(category string) cli.Flag {
+	return &cli.PathFlag{Name: flagProviderFile, EnvVars: []string{"UPEXPORT_PROVIDER_FILE"}, TakesFile: true, Category: category,
+		Usage: "the API, declared in a YAML file (see docs/providers/yaml.md) instead of a built-in --provider"}
+}
+
+// selectedProvider is the provider --provider-file declares, or else the
+// one --provider names. A bad file is a usage error naming its line.
 func selectedProvider(c *cli.Context, reg *provider.Registry) (*provider.Provider, error) {
+	if path := c.Path(flagProviderFile); path != "" {
+		p, err := declarative.LoadFile(path)
+		if err != nil {
+			return nil, usageErrorf("--%s: %w", flagProviderFile, err)
+		}
+		if name := strings.TrimSpace(c.String(flagProvider)); c.IsSet(flagProvider) && !strings.EqualFold(name, p.Name) {
+			return nil, usageErrorf("--%s %q and --%s %s, which declares %q: give one of them", flagProvider, name, flagProviderFile, path, p.Name)
+		}
+		return p, nil
+	}
 	name := c.String(flagProvider)
 	if name == "" {
 		name = all.Default

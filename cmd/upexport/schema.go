@@ -22,6 +22,7 @@ func schemaCommand(reg *provider.Registry) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON instead of Markdown"},
 			providerFlag(reg, ""),
+			providerFileFlag(""),
 		},
 		Action: func(c *cli.Context) error {
 			p, err := selectedProvider(c, reg)
