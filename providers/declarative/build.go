@@ -56,10 +56,11 @@ func (l *loader) build(s *fileSpec) (*provider.Provider, error) {
 	var decls []*schema.TableDecl
 	var declAt []string // the path of each decl, for the catalog's errors
 	rootTable := map[string]string{}
+	children := map[string]string{}
 	for i := range s.Resources {
 		rs := &s.Resources[i]
 		at := fmt.Sprintf("resources[%d]", i)
-		r, err := l.resource(rs, at, seen)
+		r, err := l.resource(rs, at, seen, children)
 		if err != nil {
 			return nil, err
 		}
@@ -178,8 +179,9 @@ func (l *loader) api(a apiSpec) (provider.API, error) {
 	return out, nil
 }
 
-// resource builds one resource; seen holds those declared before it.
-func (l *loader) resource(s *resourceSpec, at string, seen map[string]int) (provider.Resource, error) {
+// resource builds one resource; seen holds those declared before it,
+// children the child resource of each parent.
+func (l *loader) resource(s *resourceSpec, at string, seen map[string]int, children map[string]string) (provider.Resource, error) {
 	r := provider.Resource{Name: s.Name, Doc: s.Doc, Path: s.Path, Scopes: s.Scopes, Detail: s.Detail,
 		Parent: s.Parent, Optional: s.Optional, DependsOn: s.DependsOn}
 	switch {
@@ -197,6 +199,11 @@ func (l *loader) resource(s *resourceSpec, at string, seen map[string]int) (prov
 		if _, ok := seen[s.Parent]; !ok {
 			return r, l.errorf(at+".parent", "%q is not a resource declared before this one", s.Parent)
 		}
+		// The engine reads one child per parent.
+		if prev, ok := children[s.Parent]; ok {
+			return r, l.errorf(at+".parent", "%q already has the child resource %q: a resource has at most one", s.Parent, prev)
+		}
+		children[s.Parent] = s.Name
 		if !strings.Contains(s.Path, "{id}") {
 			return r, l.errorf(at+".path", "a child resource's path needs {id}, the parent item's id")
 		}

@@ -137,6 +137,8 @@ func TestLoadErrors(t *testing.T) {
 		{"time column not a column", "      - name: items\n", "      - name: items\n        time_column: when\n", `mini.yaml:19: resources[0].tables[0].time_column: "when" is not one of the table's columns`},
 		{"catalog: column twice", "{name: created, type: timestamp", "{name: id, type: timestamp", `mini.yaml:18: resources[0].tables[0]: schema: table "items": column "id" declared twice`},
 		{"parent not declared", "    path: items\n", "    path: items/{id}\n    parent: nothing\n", `mini.yaml:10: resources[0].parent: "nothing" is not a resource declared before this one`},
+		{"second child of one parent", "          - {name: created, type: timestamp, path: created}\n", "          - {name: created, type: timestamp, path: created}\n" + "  - name: a\n    parent: items\n    path: items/{id}/a\n    paginator: {type: single}\n    tables: [{name: a, columns: [{name: x, type: string, path: x}]}]\n" + "  - name: b\n    parent: items\n    path: items/{id}/b\n    paginator: {type: single}\n    tables: [{name: b, columns: [{name: x, type: string, path: x}]}]\n",
+			`mini.yaml:28: resources[2].parent: "items" already has the child resource "a"`},
 		{"duplicate key", "    path: items\n", "    path: items\n    path: things\n", `mini.yaml:10: mapping key "path" already defined at line 9`},
 		{"yaml syntax", "name: mini", "name: [mini", `mini.yaml:1: did not find expected`},
 		{"auth style", "  token_url: https://x.example/token\n", "  token_url: https://x.example/token\n  auth_style: basic\n", `mini.yaml:5: oauth.auth_style: "basic": want auto, params or header`},
