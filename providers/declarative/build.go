@@ -17,6 +17,14 @@ import (
 	"github.com/upexport/upexport/schema"
 )
 
+// conventions are the rules every table of a declared provider follows,
+// at the top of its data dictionary.
+const conventions = "- `timestamp`: an instant in UTC, microseconds since 1970-01-01 (the source has Unix seconds).\n" +
+	"- `date`: a calendar date (the source has a YYYYMMDD number).\n" +
+	"- A missing field, `null` and `\"\"` are null, never 0.\n" +
+	"- A value that contradicts its column's type stops the export with an error naming table, column and value; with `--lenient` it becomes null and is counted.\n" +
+	"- Fields not in this dictionary are never dropped silently: they become extra columns, are listed in the manifest and warned about; `--strict-schema` makes them an error."
+
 // build turns a decoded file into a provider, checking what the decoder
 // cannot: required keys, names from closed sets, and references between
 // resources.
@@ -32,6 +40,7 @@ func (l *loader) build(s *fileSpec) (*provider.Provider, error) {
 		Dictionary: schema.DictionaryText{
 			Origin: "Generated from the declarations in " + l.file + "; do not edit.\n" +
 				"     Regenerate: upexport schema --provider-file " + l.file,
+			Conventions: conventions,
 		},
 	}
 	if p.Title == "" {

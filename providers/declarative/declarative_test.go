@@ -37,6 +37,9 @@ func TestLoadExample(t *testing.T) {
 	if got := strings.Join(names, ","); got != "profile,tags,notes,comments" {
 		t.Fatalf("resources %s", got)
 	}
+	if !strings.Contains(p.Dictionary.Conventions, "timestamp") || !strings.Contains(p.Dictionary.Origin, examplePath) {
+		t.Errorf("dictionary text %+v", p.Dictionary)
+	}
 	if got := p.API.UserName(json.RawMessage(`{"name":"Ada Example"}`)); got != "Ada Example" {
 		t.Errorf("user name %q", got)
 	}
