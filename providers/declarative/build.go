@@ -110,7 +110,8 @@ func (l *loader) oauth(o oauthSpec) (provider.OAuth, error) {
 		PKCE: o.PKCE, Scopes: o.Scopes, ScopeSeparator: o.ScopeSeparator,
 		AuthParams: values(o.AuthParams), TokenParams: values(o.TokenParams),
 	}
-	for key, u := range map[string]string{"auth_url": o.AuthURL, "token_url": o.TokenURL, "device_url": o.DeviceURL, "revoke_url": o.RevokeURL} {
+	for _, k := range [][2]string{{"auth_url", o.AuthURL}, {"token_url", o.TokenURL}, {"device_url", o.DeviceURL}, {"revoke_url", o.RevokeURL}} {
+		key, u := k[0], k[1]
 		if err := l.checkURL("oauth."+key, u, key == "auth_url" || key == "token_url"); err != nil {
 			return out, err
 		}
@@ -162,10 +163,10 @@ func (l *loader) api(a apiSpec) (provider.API, error) {
 	e := a.Envelope
 	out.Envelope = fetch.Envelope{Data: e.Data, User: e.User, Code: e.Code, OK: e.OK, Status: e.Status,
 		Message: e.Message, ErrorType: e.ErrorType, ErrorDetail: e.ErrorDetail}
-	for key, path := range map[string]string{"data": e.Data, "user": e.User, "code": e.Code, "message": e.Message,
-		"error_type": e.ErrorType, "error_detail": e.ErrorDetail} {
-		if err := checkPath(path); err != nil {
-			return out, l.errorf("api.envelope."+key, "%v", err)
+	for _, k := range [][2]string{{"data", e.Data}, {"user", e.User}, {"code", e.Code}, {"message", e.Message},
+		{"error_type", e.ErrorType}, {"error_detail", e.ErrorDetail}} {
+		if err := checkPath(k[1]); err != nil {
+			return out, l.errorf("api.envelope."+k[0], "%v", err)
 		}
 	}
 	if (len(e.OK) > 0 || len(e.Status) > 0) && e.Code == "" {
@@ -267,7 +268,11 @@ func (l *loader) resource(s *resourceSpec, at string, seen map[string]int, child
 	default:
 		return r, l.errorf(at+".incremental.mode", "%q: want whole, by_update, by_day or by_day_replace", s.Incremental.Mode)
 	}
-	for key, ps := range map[string]*paramSpec{"since": s.Window.Since, "until": s.Window.Until} {
+	for _, key := range []string{"since", "until"} {
+		ps := s.Window.Since
+		if key == "until" {
+			ps = s.Window.Until
+		}
 		if ps == nil {
 			continue
 		}

@@ -144,7 +144,27 @@ func (l *loader) yamlError(err error) error {
 		return &Error{File: l.file, Err: errors.New(strings.TrimPrefix(msgs[0], "yaml: "))}
 	}
 	n, _ := strconv.Atoi(m[1])
-	return &Error{File: l.file, Line: n, Err: errors.New(m[2])}
+	return &Error{File: l.file, Line: n, Key: l.keyAt(n, m[2]), Err: errors.New(m[2])}
+}
+
+// keyAt is the path of the key whose value on line n the decoder
+// complains about in msg: the one whose value msg quotes, else the
+// deepest on that line. "" when checkKeys did not get that far.
+func (l *loader) keyAt(n int, msg string) string {
+	best := ""
+	for p, v := range l.values {
+		if v.Line != n && l.keys[p].Line != n {
+			continue
+		}
+		quoted := v.Kind == yaml.ScalarNode && strings.Contains(msg, "`"+v.Value+"`")
+		bestQuoted := best != "" && l.values[best].Kind == yaml.ScalarNode && strings.Contains(msg, "`"+l.values[best].Value+"`")
+		switch {
+		case best == "", quoted && !bestQuoted,
+			quoted == bestQuoted && (len(p) > len(best) || len(p) == len(best) && p < best):
+			best = p
+		}
+	}
+	return best
 }
 
 // checkKeys walks the document against the structure it is decoded
