@@ -312,11 +312,11 @@ func startDemo(c *cli.Context, prov *provider.Provider, log *slog.Logger) (stop 
 	}
 	base := "http://" + ln.Addr().String()
 	info := srv.Info(base)
-	p := auth.Provider{
+	p := prov.OAuth.WithHooks(auth.Provider{
 		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.Issuer, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
 		Scopes: demoScopes(prov), AuthStyle: prov.OAuth.AuthStyle,
-	}
+	})
 	log.Info("demo server", "url", base)
 	hc := httpClient(c)
 	tok, err := auth.LoginLoopback(ctx, p, auth.LoopbackOptions{

@@ -130,7 +130,7 @@ func providerFromFlags(c *cli.Context, reg *provider.Registry, apiOnly bool) (au
 	if v := c.String(flagScopes); strings.TrimSpace(v) != "" {
 		scopes = strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
 	}
-	p := auth.Provider{
+	p := def.OAuth.WithHooks(auth.Provider{
 		APIURL:       strings.TrimRight(or(flagAPIURL, def.API.BaseURL), "/"),
 		AuthURL:      or(flagAuthURL, def.OAuth.AuthURL),
 		TokenURL:     or(flagTokenURL, def.OAuth.TokenURL),
@@ -141,7 +141,7 @@ func providerFromFlags(c *cli.Context, reg *provider.Registry, apiOnly bool) (au
 		ClientSecret: or(flagClientSecret, ""),
 		Scopes:       scopes,
 		AuthStyle:    style,
-	}
+	})
 	if p.ClientSecret != "" && os.Getenv(envClientSecret) == "" {
 		fmt.Fprintf(c.App.ErrWriter, "warning: --%s on the command line is visible to other users of this machine (ps); set $%s instead\n",
 			flagClientSecret, envClientSecret)

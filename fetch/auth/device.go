@@ -43,7 +43,7 @@ func LoginDevice(ctx context.Context, p Provider, opts DeviceOptions) (*oauth2.T
 	if p.ClientSecret != "" && p.AuthStyle != oauth2.AuthStyleInHeader {
 		extra = append(extra, oauth2.SetAuthURLParam("client_secret", p.ClientSecret))
 	}
-	cctx := withClient(ctx, opts.HTTPClient)
+	cctx := p.withClient(ctx, opts.HTTPClient)
 	da, err := conf.DeviceAuth(cctx, extra...)
 	if err != nil {
 		return nil, serverError("device authorization", err)

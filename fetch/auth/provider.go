@@ -40,6 +40,19 @@ type Provider struct {
 	// AuthStyle is how the client authenticates at the token endpoint:
 	// oauth2.AuthStyleAutoDetect (default), AuthStyleInParams or AuthStyleInHeader.
 	AuthStyle oauth2.AuthStyle
+	// ScopeSeparator joins the scopes of the authorization request; a
+	// space (RFC 6749) when empty. Some servers want a comma.
+	ScopeSeparator string
+	// AuthParams are added to the authorization request.
+	AuthParams url.Values
+	// TokenParams are added to every token request (code exchange,
+	// refresh, device polling), for servers that want more than RFC 6749
+	// names (an action=requesttoken).
+	TokenParams url.Values
+	// TokenResponse, when set, rewrites the token endpoint's answer
+	// (status and body) into an RFC 6749 one, for servers that wrap it in
+	// an envelope of their own.
+	TokenResponse func(status int, body []byte) (int, []byte, error)
 }
 
 // JawboneScopes are the read scopes of the UP API v1.1 that an export needs.
@@ -103,6 +116,10 @@ func (p Provider) Key() string {
 }
 
 func (p Provider) config(redirectURL string) *oauth2.Config {
+	scopes := p.Scopes
+	if p.ScopeSeparator != "" && len(scopes) > 1 {
+		scopes = []string{strings.Join(scopes, p.ScopeSeparator)}
+	}
 	return &oauth2.Config{
 		ClientID:     p.ClientID,
 		ClientSecret: p.ClientSecret,
@@ -113,19 +130,40 @@ func (p Provider) config(redirectURL string) *oauth2.Config {
 			AuthStyle:     p.AuthStyle,
 		},
 		RedirectURL: redirectURL,
-		Scopes:      p.Scopes,
+		Scopes:      scopes,
 	}
+}
+
+// authURLOptions are the extra parameters of the authorization request.
+func (p Provider) authURLOptions() []oauth2.AuthCodeOption {
+	var opts []oauth2.AuthCodeOption
+	for k, vs := range p.AuthParams {
+		for _, v := range vs {
+			opts = append(opts, oauth2.SetAuthURLParam(k, v))
+		}
+	}
+	return opts
+}
+
+// withClient puts hc where golang.org/x/oauth2 looks for the client of
+// token-endpoint requests (code exchange, refresh, device authorization
+// and polling), with p's token hooks around it.
+func (p Provider) withClient(ctx context.Context, hc *http.Client) context.Context {
+	c := tokenClient(hc)
+	if len(p.TokenParams) > 0 || p.TokenResponse != nil {
+		wrapped := *c
+		base := c.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		wrapped.Transport = &tokenHooks{base: base, tokenURL: p.TokenURL, params: p.TokenParams, rewrite: p.TokenResponse}
+		c = &wrapped
+	}
+	return context.WithValue(ctx, oauth2.HTTPClient, c)
 }
 
 // tokenTimeout bounds one request to the token endpoint.
 const tokenTimeout = 30 * time.Second
-
-// withClient puts hc where golang.org/x/oauth2 looks for the client of
-// token-endpoint requests (code exchange, refresh, device authorization
-// and polling).
-func withClient(ctx context.Context, hc *http.Client) context.Context {
-	return context.WithValue(ctx, oauth2.HTTPClient, tokenClient(hc))
-}
 
 // tokenClient is hc, or a client with a 30 s timeout and bounded phases,
 // made to refuse redirects to another origin: requests to the token and

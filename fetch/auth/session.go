@@ -190,7 +190,7 @@ func (s *Session) refresh(ctx context.Context, stale string) (*oauth2.Token, err
 		if cur.RefreshToken == "" {
 			return nil, loginRequired("the access token from %s expired or was rejected and there is no refresh token", s.store)
 		}
-		src := s.conf.TokenSource(withClient(rctx, s.token), &oauth2.Token{RefreshToken: cur.RefreshToken})
+		src := s.conf.TokenSource(s.p.withClient(rctx, s.token), &oauth2.Token{RefreshToken: cur.RefreshToken})
 		nt, err := src.Token()
 		if err != nil {
 			err = serverError("token refresh", err)

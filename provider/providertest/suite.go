@@ -162,11 +162,11 @@ func (s *suite) run(t *testing.T, ctx context.Context, dir string, fault func(*f
 	if fault != nil {
 		fault(f)
 	}
-	server := auth.Provider{
+	server := s.p.OAuth.WithHooks(auth.Provider{
 		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.Issuer, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
 		AuthStyle: s.p.OAuth.AuthStyle, Scopes: allScopes(s.p),
-	}
+	})
 	tok, err := auth.LoginLoopback(ctx, server, auth.LoopbackOptions{
 		OpenURL: auth.HTTPOpener(hs.Client()), Timeout: 30 * time.Second, HTTPClient: hs.Client(),
 	})
