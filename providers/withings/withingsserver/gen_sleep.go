@@ -72,22 +72,22 @@ func (u *userData) genSleep() {
 		n.start = at(day, z, 22*3600+15*60+rng.IntN(90*60))
 		// Minutes per state run, from getting in bed to getting up.
 		type run struct{ state, minutes int }
-		runs := []run{{stateAwake, 5 + rng.IntN(21)}}
-		target := 360 + rng.IntN(120)
+		runs := []run{{stateAwake, 5 + rng.IntN(26)}}
+		target := 330 + rng.IntN(120)
 		slept := 0
 		for cycle := 0; slept < target; cycle++ {
-			deep, rem := 20+rng.IntN(26), 5+rng.IntN(11)
+			deep, rem := 20+rng.IntN(21), 5+rng.IntN(8)
 			if cycle >= 2 {
-				deep, rem = 5+rng.IntN(11), 15+rng.IntN(21)
+				deep, rem = 5+rng.IntN(11), 10+rng.IntN(16)
 			}
-			l1, l2 := 15+rng.IntN(21), 5+rng.IntN(11)
+			l1, l2 := 20+rng.IntN(21), 10+rng.IntN(16)
 			runs = append(runs, run{stateLight, l1}, run{stateDeep, deep}, run{stateLight, l2}, run{stateREM, rem})
 			slept += l1 + deep + l2 + rem
-			if slept < target && rng.IntN(4) == 0 {
-				runs = append(runs, run{stateAwake, 2 + rng.IntN(7)})
+			if slept < target && rng.IntN(3) == 0 {
+				runs = append(runs, run{stateAwake, 2 + rng.IntN(14)})
 			}
 		}
-		runs = append(runs, run{stateAwake, 5 + rng.IntN(16)})
+		runs = append(runs, run{stateAwake, 5 + rng.IntN(21)})
 		t := n.start
 		for _, r := range runs {
 			for left := int64(r.minutes * 60); left > 0; {
@@ -197,7 +197,7 @@ func (u *userData) summarize(n *night) map[string]any {
 		})
 	}
 	m["hr_average"], m["hr_min"], m["hr_max"] = hr.average(), hr.min, hr.max
-	score := 40 + 45*eff + float64(tst)/3600*2 - float64(len(awakeRuns)-2)*2
+	score := 15 + 50*eff + float64(tst)/3600*3.5 - float64(len(awakeRuns)-2)*3
 	m["sleep_score"] = int(math.Max(0, math.Min(100, math.Round(score))))
 	if !n.tracker {
 		m["rr_average"], m["rr_min"], m["rr_max"] = rr.average(), rr.min, rr.max
