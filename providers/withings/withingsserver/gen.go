@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"time"
 	_ "time/tzdata" // the same zone rules on every machine, so answers are byte-identical
 )
@@ -22,6 +23,15 @@ func newDataset(cfg Config) *dataset {
 		d.users = append(d.users, newUser(cfg, i))
 	}
 	return d
+}
+
+// userIndex maps a demo user id back to its index, or -1.
+func userIndex(id string, users int) int {
+	n, err := strconv.Atoi(id)
+	if err != nil || n < firstUserID || n >= firstUserID+users {
+		return -1
+	}
+	return n - firstUserID
 }
 
 func (d *dataset) user(id string) *userData {
@@ -129,7 +139,7 @@ func newUser(cfg Config, i int) *userData {
 
 func (u *userData) dayCount() int { return int(u.end.Sub(u.start)/(24*time.Hour)) + 1 }
 
-// days calls f for every civil day of the history.
+// eachDay calls f for every civil day of the history.
 func (u *userData) eachDay(f func(day time.Time)) {
 	for d := u.start; !d.After(u.end); d = d.AddDate(0, 0, 1) {
 		f(d)
@@ -223,7 +233,7 @@ func (u *userData) genDevices() {
 	u.devices[roleMat].FirstSessionDate = nil
 }
 
-// from reports whether a device was in use on a civil day.
+// on reports whether a device was in use on a civil day.
 func (d *device) on(day time.Time, z zone) bool {
 	t := at(day, z, 12*3600)
 	return (d.FirstSessionDate == nil || t >= *d.FirstSessionDate-12*3600) && t <= *d.LastSessionDate+12*3600

@@ -2,6 +2,7 @@ package withingsserver
 
 import (
 	"math"
+	"math/rand/v2"
 	"sort"
 	"time"
 )
@@ -224,10 +225,7 @@ func manualMeasure(typ, unit int, real float64) measure {
 }
 
 // weighing stores one weighing on the scale in use that day.
-func (u *userData) weighing(newEvent func(int64) *event, day time.Time, dayIndex int, rng interface {
-	IntN(int) int
-	NormFloat64() float64
-}) {
+func (u *userData) weighing(newEvent func(int64) *event, day time.Time, dayIndex int, rng *rand.Rand) {
 	date := at(day, u.home, 7*3600+rng.IntN(5400))
 	b := u.bodyOn(dayIndex, 0.3*rng.NormFloat64())
 	fat := b.weight * b.fatRatio / 100
@@ -309,7 +307,7 @@ func (u *userData) weighing(newEvent func(int64) *event, day time.Time, dayIndex
 // assignGroupIDs numbers the groups in the order they were stored, sets
 // created and modified, edits a few groups later, and sorts them as the
 // recorded list is sorted (by modified).
-func (u *userData) assignGroupIDs(events []*event, rng interface{ IntN(int) int }) {
+func (u *userData) assignGroupIDs(events []*event, rng *rand.Rand) {
 	sort.SliceStable(events, func(i, j int) bool { return events[i].created < events[j].created })
 	id := int64(2_700_000_000) + int64(u.idx)*50_000_000 // above 2^31, as real ids are
 	for _, e := range events {

@@ -590,3 +590,35 @@ func TestSleepSummaryMatchesSeries(t *testing.T) {
 		}
 	}
 }
+
+// TestStaticTokens plugs a fixed token table in as the Authenticator, as
+// the lead's OAuth server will be plugged in.
+func TestStaticTokens(t *testing.T) {
+	f := start(t, Config{Seed: 1, Users: 2, Auth: StaticTokens{
+		"all":   {UserID: UserID(1), Scopes: AllScopes},
+		"info":  {UserID: UserID(0), Scopes: []string{ScopeInfo}},
+		"ghost": {UserID: "99", Scopes: AllScopes},
+	}})
+	a := f.callAs("all", UserPath, form("action", "getdevice")).ok(t, "static token")
+	if len(items(t, a.Body, "devices")) != 5 {
+		t.Errorf("devices %v", a.Body)
+	}
+	for _, c := range []struct {
+		token, path string
+		form        url.Values
+		status      int
+	}{
+		{"info", MeasurePath, form("action", "getmeas"), statusUnauthorized},
+		{"ghost", UserPath, form("action", "getdevice"), statusAuthFailed},
+		{"nope", UserPath, form("action", "getdevice"), statusAuthFailed},
+	} {
+		if got := f.callAs(c.token, c.path, c.form); got.HTTP != http.StatusOK || got.Status != c.status {
+			t.Errorf("token %q: HTTP %d status %d, want 200 and %d", c.token, got.HTTP, got.Status, c.status)
+		}
+	}
+	// Both users' data differ: the token names the user.
+	m1 := f.callAs("all", MeasurePath, form("action", "getmeas")).ok(t, "user 1")
+	if m1.Body["timezone"] == "Europe/Paris" {
+		t.Errorf("user 1 has user 0's zone")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -195,13 +194,4 @@ func newSecret() string {
 	var b [20]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail
 	return hex.EncodeToString(b[:])
-}
-
-// userIndex maps a demo user id back to its index, or -1.
-func userIndex(id string, users int) int {
-	n, err := strconv.Atoi(id)
-	if err != nil || n < firstUserID || n >= firstUserID+users {
-		return -1
-	}
-	return n - firstUserID
 }
