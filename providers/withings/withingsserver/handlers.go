@@ -1,6 +1,7 @@
 package withingsserver
 
 import (
+	"math"
 	"sort"
 	"time"
 )
@@ -63,8 +64,14 @@ func page[T any](items []T, offset, size int, last lastOffset) (out []T, more bo
 // getmeas serves measure?action=getmeas. more is an integer here, as the
 // reference documents it for this call only.
 func (s *Server) getmeas(u *userData, p params) (any, *apiError) {
+	now, live := s.asOf()
 	var sel []*measureGroup
 	for _, g := range u.groups {
+		if live {
+			if g = g.asOf(now); g == nil {
+				continue
+			}
+		}
 		switch {
 		case p.HasLastUpdate && g.Modified <= p.LastUpdate:
 			continue
@@ -81,6 +88,9 @@ func (s *Server) getmeas(u *userData, p params) (any, *apiError) {
 		}
 		sel = append(sel, g)
 	}
+	if live {
+		sortGroups(sel) // groups served as before their edit move back in the order
+	}
 	grps, more, next := page(sel, p.Offset, s.cfg.PageSize, lastOffsetNext)
 	if grps == nil {
 		grps = []*measureGroup{}
@@ -90,7 +100,7 @@ func (s *Server) getmeas(u *userData, p params) (any, *apiError) {
 		moreInt = 1
 	}
 	return map[string]any{
-		"updatetime": u.endInstant, "timezone": u.home.name, "measuregrps": grps,
+		"updatetime": min(now, u.endInstant), "timezone": u.home.name, "measuregrps": grps,
 		"more": moreInt, "offset": next,
 	}, nil
 }
@@ -135,7 +145,7 @@ func (s *Server) getactivity(u *userData, p params) (any, *apiError) {
 	}
 	var sel []*activityDay
 	for _, a := range u.days {
-		if p.inYMD(a.day) && p.updated(a.modified) {
+		if p.inYMD(a.day) && p.updated(a.modified) && s.stored(a.modified) {
 			sel = append(sel, a)
 		}
 	}
@@ -154,7 +164,7 @@ func (s *Server) getworkouts(u *userData, p params) (any, *apiError) {
 	var sel []*workout
 	for _, w := range u.workouts {
 		day, _ := time.Parse(time.DateOnly, w.date)
-		if p.inYMD(day) && p.updated(w.modified) {
+		if p.inYMD(day) && p.updated(w.modified) && s.stored(w.modified) {
 			sel = append(sel, w)
 		}
 	}
@@ -171,9 +181,15 @@ func (s *Server) getsummary(u *userData, p params) (any, *apiError) {
 	if err := p.needRange(); err != nil {
 		return nil, err
 	}
+	now, live := s.asOf()
 	var sel []*night
 	for i := len(u.nights) - 1; i >= 0; i-- {
 		n := u.nights[i]
+		if live {
+			if n = n.asOf(now); n == nil {
+				continue
+			}
+		}
 		day, _ := time.Parse(time.DateOnly, n.date)
 		if p.inYMD(day) && p.updated(n.modified) {
 			sel = append(sel, n)
@@ -218,6 +234,9 @@ func (s *Server) getintradayactivity(u *userData, p params) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	if now, live := s.asOf(); live {
+		end = min(end, now)
+	}
 	return map[string]any{"series": u.intraday(start, end, p)}, nil
 }
 
@@ -232,6 +251,9 @@ func (s *Server) sleepget(u *userData, p params) (any, *apiError) {
 	i := sort.Search(len(u.nights), func(i int) bool { return u.nights[i].end > start })
 	for ; i < len(u.nights) && u.nights[i].start <= end; i++ {
 		n := u.nights[i]
+		if !s.stored(n.created) {
+			continue
+		}
 		for _, seg := range n.segs {
 			if seg.start >= start && seg.start <= end {
 				if len(out) == 0 {
@@ -251,7 +273,7 @@ func (s *Server) getdevice(u *userData, _ params) (any, *apiError) {
 func (s *Server) heartlist(u *userData, p params) (any, *apiError) {
 	var sel []*ecgRecord
 	for _, e := range u.ecgs {
-		if (!p.HasStart || e.Timestamp >= p.Start) && (!p.HasEnd || e.Timestamp <= p.End) {
+		if (!p.HasStart || e.Timestamp >= p.Start) && (!p.HasEnd || e.Timestamp <= p.End) && s.stored(e.Modified) {
 			sel = append(sel, e)
 		}
 	}
@@ -260,4 +282,46 @@ func (s *Server) heartlist(u *userData, p params) (any, *apiError) {
 		es = []*ecgRecord{}
 	}
 	return map[string]any{"series": es, "more": more, "offset": next}, nil
+}
+
+// asOf is the instant the data is served as of: Now when Live, else the
+// end of the data.
+func (s *Server) asOf() (now int64, live bool) {
+	if !s.cfg.Live {
+		return math.MaxInt64, false
+	}
+	return s.cfg.Now().Unix(), true
+}
+
+// stored reports whether an item stored at t exists at the served instant.
+func (s *Server) stored(t int64) bool {
+	now, _ := s.asOf()
+	return t <= now
+}
+
+// asOf is the group as it stood at now: nil before it was stored, and
+// with modified back at created before its later edit.
+func (g *measureGroup) asOf(now int64) *measureGroup {
+	switch {
+	case g.Created > now:
+		return nil
+	case g.Modified > now:
+		c := *g
+		c.Modified = c.Created
+		return &c
+	}
+	return g
+}
+
+// asOf is the night as it stood at now (see measureGroup.asOf).
+func (n *night) asOf(now int64) *night {
+	switch {
+	case n.created > now:
+		return nil
+	case n.modified > now:
+		c := *n
+		c.modified = c.created
+		return &c
+	}
+	return n
 }

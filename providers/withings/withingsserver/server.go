@@ -117,8 +117,13 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	// Now is the clock for the rate limit and token expiry; default
-	// time.Now. The data does not depend on it.
+	// time.Now. The data does not depend on it, unless Live is set.
 	Now func() time.Time
+	// Live serves the data as it stood at Now: what was stored later is
+	// hidden, and what was edited later is served as it was before the
+	// edit. Advancing the clock then makes new and edited items appear,
+	// for incremental reads with lastupdate.
+	Live bool
 }
 
 // Server is the Withings emulator. It is safe for concurrent use.

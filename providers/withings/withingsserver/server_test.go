@@ -622,3 +622,67 @@ func TestStaticTokens(t *testing.T) {
 		t.Errorf("user 1 has user 0's zone")
 	}
 }
+
+// TestLiveIncremental reads everything at one instant, advances the clock,
+// reads again with lastupdate, and checks that the two reads together hold
+// exactly what was stored by the second instant, edits included.
+func TestLiveIncremental(t *testing.T) {
+	clk := newClock()
+	f := start(t, Config{Seed: 6, Years: 2, Live: true, Now: clk.Now, PageSize: 200})
+	u := f.s.data.users[0]
+	// t1 is just after an edit's original storing, t2 after the edit.
+	var edited *measureGroup
+	for _, g := range u.groups {
+		if g.Modified-g.Created > 40*86400 && g.Created > u.groups[len(u.groups)/3].Created {
+			edited = g
+			break
+		}
+	}
+	if edited == nil {
+		t.Fatal("no group edited long after it was stored")
+	}
+	t1, t2 := edited.Created+1, edited.Modified+1
+	clk.t = time.Unix(t1, 0)
+	first, _, _ := walk(t, f, pagedCalls[0], form("lastupdate", "0"))
+	// At t1 nothing may look modified in the future: the edited group is
+	// served as it was before the edit.
+	recent := f.call(MeasurePath, form("action", "getmeas", "lastupdate", strconv.FormatInt(edited.Created-1, 10))).ok(t, "getmeas at t1")
+	for _, g := range items(t, recent.Body, "measuregrps") {
+		if m := num(t, g["modified"]); m > t1 {
+			t.Errorf("group %v served at %d with modified %d", g["grpid"], t1, m)
+		}
+	}
+	clk.t = time.Unix(t2, 0)
+	second, _, _ := walk(t, f, pagedCalls[0], form("lastupdate", strconv.FormatInt(t1, 10)))
+
+	key := fmt.Sprint(edited.GrpID, "/", edited.Attrib)
+	in := func(ks []string, k string) bool {
+		for _, x := range ks {
+			if x == k {
+				return true
+			}
+		}
+		return false
+	}
+	if !in(first, key) || !in(second, key) {
+		t.Errorf("the edited group %s: in the first read %v, in the second %v; want both", key, in(first, key), in(second, key))
+	}
+	union := map[string]bool{}
+	for _, k := range append(first, second...) {
+		union[k] = true
+	}
+	for _, g := range u.groups {
+		k := fmt.Sprint(g.GrpID, "/", g.Attrib)
+		switch {
+		case g.Created <= t2 && !union[k]:
+			t.Errorf("group %s stored at %d is in neither read", k, g.Created)
+		case g.Created > t2 && union[k]:
+			t.Errorf("group %s stored at %d, after the second read", k, g.Created)
+		case g.Created <= t1 && g.Modified <= t1 && in(second, k):
+			t.Errorf("group %s unchanged since the first read came again", k)
+		}
+	}
+	if len(first) == 0 || len(second) == 0 || len(first) >= len(u.groups) {
+		t.Errorf("reads of %d and %d groups out of %d", len(first), len(second), len(u.groups))
+	}
+}
