@@ -169,7 +169,7 @@ func TestRequestsAreLogged(t *testing.T) {
 	u.User = url.UserPassword("me", "pw-secret")
 	var log strings.Builder
 	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: api.Client(), APIURL: u.String() + "/nudge/api/v.1.1", MaxWait: time.Millisecond,
-		Logger: newTextLogger(&log)})
+		Retries: DefaultRetries, Logger: newTextLogger(&log)})
 	if err != nil {
 		t.Fatal(err)
 	}

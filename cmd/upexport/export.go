@@ -77,7 +77,7 @@ func exportCommand(reg *provider.Registry) *cli.Command {
 				}
 				return nil
 			}},
-		&cli.IntFlag{Name: "retries", Value: 5, EnvVars: []string{"UPEXPORT_RETRIES"}, Category: catFetch,
+		&cli.IntFlag{Name: "retries", Value: fetch.DefaultRetries, EnvVars: []string{"UPEXPORT_RETRIES"}, Category: catFetch,
 			Usage: "tries again after 429, 5xx and cut connections, with backoff; 0 for none (a 429 that says when to come back is waited out, not counted)", Action: atLeast("retries", 0)},
 		&cli.DurationFlag{Name: "max-quota-wait", Value: time.Hour, EnvVars: []string{"UPEXPORT_MAX_QUOTA_WAIT"}, Category: catFetch,
 			Usage: "longest wait for the API's request quota to come back; a longer one fails the endpoint",
@@ -232,7 +232,7 @@ func runExport(c *cli.Context, reg *provider.Registry) error {
 			Envelope:     prov.API.Envelope,
 			Concurrency:  c.Int("concurrency"),
 			Rate:         c.Float64("rate"),
-			Retries:      retriesFlag(c),
+			Retries:      c.Int("retries"),
 			MaxPages:     c.Int("max-pages"),
 			Logger:       log,
 			OnRetry:      progress.Retry,
@@ -383,13 +383,6 @@ func allowed(eps []provider.Resource, granted []string, obs interface{ Skip(stri
 		obs.Skip(ep.Name, reason)
 	}
 	return out
-}
-
-func retriesFlag(c *cli.Context) int {
-	if n := c.Int("retries"); n > 0 {
-		return n
-	}
-	return -1 // fetch.Options: negative is none, 0 the default
 }
 
 func printSummary(w io.Writer, res *engine.Result) {
