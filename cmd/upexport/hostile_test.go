@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/fetch/safehttp/safehttptest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
