@@ -365,7 +365,7 @@ func (r *Registry) All() []*Provider {
 // WithHooks returns s with the provider's departures from RFC 6749: its
 // scope separator and the extra parameters and answer rewriting of its
 // authorization and token endpoints.
-func (o OAuth) WithHooks(s auth.Provider) auth.Provider {
+func (o OAuth) WithHooks(s auth.Server) auth.Server {
 	s.ScopeSeparator = o.ScopeSeparator
 	s.AuthParams = o.AuthParams
 	s.TokenParams = o.TokenParams
