@@ -19,6 +19,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/schema"
 )
 
@@ -359,4 +360,15 @@ func (r *Registry) All() []*Provider {
 		out = append(out, r.byName[n])
 	}
 	return out
+}
+
+// WithHooks returns s with the provider's departures from RFC 6749: its
+// scope separator and the extra parameters and answer rewriting of its
+// authorization and token endpoints.
+func (o OAuth) WithHooks(s auth.Server) auth.Server {
+	s.ScopeSeparator = o.ScopeSeparator
+	s.AuthParams = o.AuthParams
+	s.TokenParams = o.TokenParams
+	s.TokenResponse = o.TokenResponse
+	return s
 }

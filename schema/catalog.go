@@ -32,7 +32,10 @@ func NewCatalog(decls ...*TableDecl) (*Catalog, error) {
 		d = &TableDecl{
 			Name: d.Name, Endpoint: d.Endpoint, Parent: d.Parent, Description: d.Description,
 			TimeColumn: d.TimeColumn, RowPath: d.RowPath, Shape: d.Shape, Child: d.Child, Source: d.Source,
-			Columns: slices.Clone(d.Columns),
+			Columns: slices.Clone(d.Columns), Prepare: d.Prepare,
+		}
+		if d.Prepare != nil && len(c.byEndpoint[d.Endpoint]) > 0 {
+			return nil, fmt.Errorf("schema: table %q: only an endpoint's root table may set Prepare", d.Name)
 		}
 		if err := c.check(d); err != nil {
 			return nil, fmt.Errorf("schema: table %q: %w", d.Name, err)

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -290,5 +291,66 @@ func TestCatalogIsImmutable(t *testing.T) {
 	tb := cat.AllTables()[0]
 	if tb.Name != "readings" || tb.Columns[1].Name != "xid" || tb.Columns[2].Name != "time_created" || cat.Endpoints()[0] != "readings" {
 		t.Errorf("catalog changed: %+v, endpoints %v", tb, cat.Endpoints())
+	}
+}
+
+// TestPrepareReshapesItems: a root table's Prepare runs before discovery
+// and flattening, and only a root table may have one.
+func TestPrepareReshapesItems(t *testing.T) {
+	// The API sends {"v": {"1700000000": 5}}; Prepare turns the keyed
+	// object into a row array the flattener knows.
+	prep := func(item []byte) ([]byte, error) {
+		var in struct{ V map[string]int }
+		if err := json.Unmarshal(item, &in); err != nil {
+			return nil, err
+		}
+		out := `{"id":"x","rows":[`
+		first := true
+		for k, n := range in.V {
+			if !first {
+				out += ","
+			}
+			first = false
+			out += fmt.Sprintf(`{"at":%s,"n":%d}`, k, n)
+		}
+		return []byte(out + "]}"), nil
+	}
+	root := &schema.TableDecl{Name: "series", Endpoint: "series", Prepare: prep,
+		Columns: []schema.ColumnDecl{schema.Col("id", schema.String, "", "id", "")}}
+	rows := &schema.TableDecl{Name: "series_rows", Endpoint: "series", Parent: "series", Child: schema.ChildRowArray, Source: "rows",
+		Columns: []schema.ColumnDecl{schema.Col("at", schema.Timestamp, "", "at", ""), schema.Col("n", schema.Int64, "", "n", "")}}
+	cat, err := schema.NewCatalog(root, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cat.NewDiscoverer("series", schema.Options{StrictSchema: true})
+	if err := d.Item([]byte(`{"v":{"1700000000":5}}`)); err != nil {
+		t.Fatalf("discover: %v", err)
+	}
+	var got []int64
+	f, err := cat.NewFlattener("series", "u", nil, schema.Options{StrictSchema: true}, func(b *schema.Batch) error {
+		if b.Table.Name == "series_rows" {
+			got = append(got, b.Cols[0].Ints[:b.Len]...)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Item([]byte(`{"v":{"1700000000":5}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != 1700000000*1e6 {
+		t.Fatalf("rows = %v, want one at 1700000000 s", got)
+	}
+	if err := f.Item([]byte(`not json`)); err == nil {
+		t.Error("a Prepare error was not returned")
+	}
+	rows.Prepare = prep
+	if _, err := schema.NewCatalog(root, rows); err == nil {
+		t.Error("NewCatalog took Prepare on a child table")
 	}
 }

@@ -130,6 +130,12 @@ type TableDecl struct {
 	Child   ChildKind
 	Source  string
 	Columns []ColumnDecl
+	// Prepare, when set on an endpoint's root table, reshapes each raw
+	// item before it is discovered and flattened: the provider's own
+	// transform into a shape the flattener knows (values decoded with
+	// their unit exponent, objects keyed by timestamps turned into row
+	// arrays). The raw archive keeps the item as the API sent it.
+	Prepare func(item []byte) ([]byte, error)
 }
 
 // table returns a fresh Table for d; callers may modify it freely.

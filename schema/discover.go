@@ -40,11 +40,17 @@ func (d *Discoverer) Item(raw []byte) error {
 	if d.err != nil {
 		return d.err
 	}
+	root := d.all[0]
+	if prep := root.decl.Prepare; prep != nil {
+		var err error
+		if raw, err = prep(raw); err != nil {
+			return fmt.Errorf("%s item: %w", d.endpoint, err)
+		}
+	}
 	v, err := d.parser.ParseBytes(raw)
 	if err != nil {
 		return fmt.Errorf("%s item: %w", d.endpoint, err)
 	}
-	root := d.all[0]
 	var ferr error
 	switch root.decl.Shape {
 	case ShapeChildGroup:

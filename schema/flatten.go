@@ -174,6 +174,12 @@ func (c *Catalog) NewFlattener(endpoint, userID string, tables []*Table, opts Op
 // tick endpoints {"parent_xid": "...", "items": [...]}. A JSON null is no
 // item. After an error the Flattener must not be used further.
 func (f *Flattener) Item(raw []byte) error {
+	if prep := f.root.decl.Prepare; prep != nil {
+		var err error
+		if raw, err = prep(raw); err != nil {
+			return fmt.Errorf("%s item: %w", f.endpoint, err)
+		}
+	}
 	v, err := f.parser.ParseBytes(raw)
 	if err != nil {
 		return fmt.Errorf("%s item: %w", f.endpoint, err)

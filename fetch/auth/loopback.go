@@ -46,7 +46,7 @@ type LoopbackOptions struct {
 // random state, receiving the redirect on a loopback listener (RFC 8252) or
 // as a URL pasted into the terminal, and exchanges the code for a token.
 // The token carries the granted scopes (see Scopes).
-func LoginLoopback(ctx context.Context, p Provider, opts LoopbackOptions) (*oauth2.Token, error) {
+func LoginLoopback(ctx context.Context, p Server, opts LoopbackOptions) (*oauth2.Token, error) {
 	if p.AuthURL == "" {
 		return nil, errors.New("no authorization URL: set --auth-url or UPEXPORT_AUTH_URL")
 	}
@@ -74,7 +74,7 @@ func LoginLoopback(ctx context.Context, p Provider, opts LoopbackOptions) (*oaut
 	conf := p.config(redirectURL)
 	verifier := oauth2.GenerateVerifier()
 	state := randomString()
-	authURL := conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
+	authURL := conf.AuthCodeURL(state, append(p.authURLOptions(), oauth2.S256ChallengeOption(verifier))...)
 
 	check := newCallbackCheck(state, p.Issuer, logf)
 	srv := &http.Server{Handler: check.handler(hostPort), ReadHeaderTimeout: 10 * time.Second}
@@ -139,7 +139,7 @@ func LoginLoopback(ctx context.Context, p Provider, opts LoopbackOptions) (*oaut
 		}
 	}
 
-	tok, err := exchange(ctx, conf, cb, verifier, opts.HTTPClient)
+	tok, err := exchange(ctx, p, conf, cb, verifier, opts.HTTPClient)
 	check.finish(err)
 	// Let the browser's redirect pick up the result page before the
 	// listener goes away; a pasted URL has no browser waiting.
@@ -156,13 +156,13 @@ func LoginLoopback(ctx context.Context, p Provider, opts LoopbackOptions) (*oaut
 	return withScopes(tok, p.Scopes), nil
 }
 
-func exchange(ctx context.Context, conf *oauth2.Config, cb callback, verifier string, hc *http.Client) (*oauth2.Token, error) {
+func exchange(ctx context.Context, p Server, conf *oauth2.Config, cb callback, verifier string, hc *http.Client) (*oauth2.Token, error) {
 	if cb.err != nil {
 		return nil, cb.err
 	}
 	ctx, cancel := context.WithTimeout(ctx, tokenTimeout)
 	defer cancel()
-	tok, err := conf.Exchange(withClient(ctx, hc), cb.code, oauth2.VerifierOption(verifier))
+	tok, err := conf.Exchange(p.withClient(ctx, hc), cb.code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return nil, serverError("token exchange", err)
 	}
