@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 	_ "time/tzdata" // the same zone rules on every machine, so answers are byte-identical
 )
@@ -54,7 +55,7 @@ type dataset struct {
 
 func newDataset(seed, last int64, days int) *dataset {
 	d := &dataset{seed: seed, first: last - int64(days) + 1, last: last}
-	d.userID = d.id("user", 0, 0)[:12]
+	d.userID = strings.ReplaceAll(d.id("user", 0, 0), "-", "")[:12]
 	return d
 }
 
