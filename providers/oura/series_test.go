@@ -67,7 +67,7 @@ func flatten(t *testing.T, endpoint string, doc json.RawMessage) []row {
 
 // sample reads the documents of a hand-written response in
 // testdata/providers/oura.
-func sample(t *testing.T, file string) []json.RawMessage {
+func sample(t testing.TB, file string) []json.RawMessage {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "providers", "oura", file))
 	if err != nil {
