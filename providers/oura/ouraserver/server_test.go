@@ -369,3 +369,32 @@ func TestErrors(t *testing.T) {
 		t.Errorf("bogus token: %d %s", a.status, a.body)
 	}
 }
+
+// TestRefreshTokenWorksOnce: a refresh answers a new refresh token and
+// ends the old one (§2); the client secret goes in the form body.
+func TestRefreshTokenWorksOnce(t *testing.T) {
+	c := newClient(t, Config{})
+	_, refresh, err := c.srv.IssueToken(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(form url.Values) (int, map[string]any) {
+		resp, err := c.hs.Client().PostForm(c.hs.URL+TokenPath, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&v)
+		return resp.StatusCode, v
+	}
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh},
+		"client_id": {"oura-demo"}, "client_secret": {"oura-demo-secret"}}
+	status, v := post(form)
+	if status != http.StatusOK || v["refresh_token"] == nil || v["refresh_token"] == refresh || v["expires_in"] != 86400.0 {
+		t.Fatalf("first refresh: %d %v", status, v)
+	}
+	if status, v := post(form); status != http.StatusBadRequest || v["error"] != "invalid_grant" {
+		t.Errorf("second refresh with the same token: %d %v", status, v)
+	}
+}
