@@ -266,14 +266,23 @@ func TestSeriesLengths(t *testing.T) {
 		t.Errorf("offsets %v: want winter, summer and New York", offsets)
 	}
 	sleeps, _ := c.list("sleep", dates("2024-09-01", "2024-11-16"))
-	var naps, split int
+	var naps, split, odd int
 	for _, d := range sleeps {
 		a, z := parseLocal(t, d["bedtime_start"].(string)), parseLocal(t, d["bedtime_end"].(string))
 		s := z.Unix()/30*30 - a.Unix()/30*30
-		if got := len(d["movement_30_sec"].(string)); got != int(s/30) {
+		// The rule, or one off as in a few recordings.
+		switch got := len(d["movement_30_sec"].(string)); got {
+		case int(s / 30):
+		case int(s/30) - 1:
+			odd++
+		default:
 			t.Errorf("%s: %d movements for S=%d", d["id"], got, s)
 		}
-		if got := len(d["sleep_phase_5_min"].(string)); got != int((s+299)/300) {
+		switch got := len(d["sleep_phase_5_min"].(string)); got {
+		case int((s + 299) / 300):
+		case int((s+299)/300) + 1:
+			odd++
+		default:
 			t.Errorf("%s: %d phases for S=%d", d["id"], got, s)
 		}
 		if int(z.Sub(a)/time.Second) != int(d["time_in_bed"].(float64)) {
@@ -304,8 +313,8 @@ func TestSeriesLengths(t *testing.T) {
 			t.Errorf("%s: durations do not add up", d["id"])
 		}
 	}
-	if naps == 0 || split != 1 {
-		t.Errorf("%d naps, %d nights across a DST change: want some and one", naps, split)
+	if naps == 0 || split != 1 || odd == 0 {
+		t.Errorf("%d naps, %d nights across a DST change, %d series one off: want some, one and some", naps, split, odd)
 	}
 }
 
