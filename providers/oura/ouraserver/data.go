@@ -444,7 +444,8 @@ func (d *dataset) session(n int64) []doc {
 }
 
 func (d *dataset) tag(n int64) []doc {
-	if n%20 != 3 {
+	// Counted from the end, so that a short history has some.
+	if (d.last-n)%20 != 3 {
 		return nil
 	}
 	t := at(n, d.zone(n), 20, 15, 1)
@@ -469,7 +470,7 @@ func (d *dataset) enhancedTag(n int64) []doc {
 }
 
 func (d *dataset) restModePeriod(n int64) []doc {
-	if n%60 != 10 {
+	if (d.last-n)%60 != 10 {
 		return nil
 	}
 	loc := d.zone(n)
