@@ -32,8 +32,8 @@ const (
 var scopes = []string{"email", "personal", "daily", "heartrate", "workout", "tag", "session", "spo2Daily"}
 
 // Windows (§5): Oura advises one to three months per request; heart rate
-// is dense, so a month. An open range reaches back to 2015, when the first
-// rings shipped, give or take.
+// is dense, so a month. An open range reaches twelve years back, before
+// the first rings shipped (2015).
 const (
 	docSpan     = 90 * 24 * time.Hour
 	sampleSpan  = 30 * 24 * time.Hour
