@@ -1,7 +1,10 @@
 package report
 
 import (
+	"cmp"
+	"maps"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -177,9 +180,11 @@ func perDay(dayCol []float64, dayType string, vals []float64, how combine) map[i
 func bucketMean(daily map[int64]float64, bs []bucket) []float64 {
 	total := make([]float64, len(bs))
 	n := make([]int, len(bs))
-	for d, v := range daily {
+	// Sorted, so sums come out the same to the last bit every time: the same
+	// export makes the same report.
+	for _, d := range slices.Sorted(maps.Keys(daily)) {
 		if i := index(bs, d); i >= 0 {
-			total[i] += v
+			total[i] += daily[d]
 			n[i]++
 		}
 	}
@@ -219,9 +224,12 @@ func hourGrid(dayCol []float64, dayType string, hours, vals []float64, bs []buck
 			n[i]++
 		}
 	}
-	for k, v := range cells {
+	keys := slices.SortedFunc(maps.Keys(cells), func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.hour, b.hour))
+	})
+	for _, k := range keys {
 		if i := index(bs, k.day); i >= 0 {
-			grid[i][k.hour] += v
+			grid[i][k.hour] += cells[k]
 		}
 	}
 	for i := range grid {

@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -277,8 +278,8 @@ func personalCharts(tables map[string]*table, u unit, bs []bucket) ([]fact, []ch
 	if t := tables["moves"]; usable(t, "steps") {
 		daily := perDay(t.Cols.get(t.DayCol), t.DayType, t.Cols.get("steps"), sum)
 		var total float64
-		for _, v := range daily {
-			total += v
+		for _, d := range slices.Sorted(maps.Keys(daily)) {
+			total += daily[d]
 		}
 		facts = append(facts,
 			fact{ID: "total-steps", Label: "Total steps", Value: thousands(int64(total)), Raw: fmt.Sprint(int64(total))},
@@ -318,9 +319,9 @@ func personalCharts(tables map[string]*table, u unit, bs []bucket) ([]fact, []ch
 			daily := perDay(day, t.DayType, vals, sum)
 			h := map[int64]float64{}
 			var tot float64
-			for d, v := range daily {
-				h[d] = v / 3600
-				tot += v / 3600
+			for _, d := range slices.Sorted(maps.Keys(daily)) {
+				h[d] = daily[d] / 3600
+				tot += daily[d] / 3600
 			}
 			if tot == 0 {
 				continue // a stage this provider or device does not record
@@ -388,7 +389,8 @@ func seriesSummary(what string, daily map[int64]float64, unitName string, prec i
 	var total float64
 	lo, hi := int64(0), int64(0)
 	first := true
-	for d, v := range daily {
+	for _, d := range slices.Sorted(maps.Keys(daily)) {
+		v := daily[d]
 		total += v
 		if first || v < daily[lo] || (v == daily[lo] && d < lo) {
 			lo = d
