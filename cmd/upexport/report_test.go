@@ -300,3 +300,50 @@ func TestReportInChromium(t *testing.T) {
 	}
 	t.Logf("printed on %d pages", len(boxes))
 }
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "up-export")
+	if code, _, stderr := runCLI(t, "export", "--demo", "--demo-days", "20", "-q", "--out", out); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, report.Name)); err == nil {
+		t.Fatal("an export without --report wrote a report")
+	}
+	// The default format, Parquet, read back through arrow-go.
+	code, _, stderr := runCLI(t, "report", "--out", out)
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	html, err := os.ReadFile(filepath.Join(out, report.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="total-steps"`, `<svg class="chart" id="hourly"`, "<dd>parquet</dd>"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("the report has no %s", want)
+		}
+	}
+	if !strings.Contains(stderr, "report: "+filepath.Join(out, report.Name)) {
+		t.Errorf("report does not say where it wrote: %s", stderr)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"not an export", []string{"report", "--out", dir}, "holds no upexport export"},
+		{"xlsx", []string{"export", "--demo", "--report", "--format", "xlsx", "--out", filepath.Join(dir, "x")}, "--report reads csv or parquet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != exitUsage || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, %q; want %d and %q", code, stderr, exitUsage, tc.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x")); err == nil {
+		t.Error("export --report --format xlsx fetched before refusing")
+	}
+}
