@@ -156,6 +156,7 @@ type tableRow struct {
 type chartView struct {
 	ID, Title, Summary string
 	SVG                template.HTML // empty when the table is absent
+	Legend             []series      // for charts of more than one series
 }
 
 func buildView(m export.Manifest, tables []*table) view {
@@ -332,7 +333,7 @@ func personalCharts(tables map[string]*table, u unit, bs []bucket) ([]fact, []ch
 		if len(ss) > 0 {
 			c := chart{ID: "sleep-stages", Title: "Sleep stages (hours), " + nightPer, Unit: u, Buckets: bs}
 			c.Desc = "Mean per night: " + strings.Join(parts, ", ") + ". Bars stack the stages from the bottom in that order."
-			cv := chartView{ID: c.ID, Title: c.Title, Summary: c.Desc, SVG: barSVG(c, ss)}
+			cv := chartView{ID: c.ID, Title: c.Title, Summary: c.Desc, SVG: barSVG(c, ss), Legend: ss}
 			charts = append(charts, cv)
 		} else {
 			charts = append(charts, chartView{ID: "no-sleep-stages", Title: "Sleep stages",

@@ -207,6 +207,10 @@ func TestBuildNumbers(t *testing.T) {
 			t.Errorf("no %s chart", id)
 		}
 	}
+	// The legend names the stages drawn: the synthetic sleeps have no rem.
+	if !strings.Contains(html, `</i>deep (sound)</span>`) || strings.Contains(html, "REM") {
+		t.Error("the sleep stages legend does not match the stages drawn")
+	}
 	for _, want := range []string{"sleeps: 1 value was null under --lenient", "synthetic", "one day per bar"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the report does not say %q", want)

@@ -102,7 +102,9 @@ func (w *svgWriter) xAxis(c chart, y float64) {
 		}
 		prev = t
 		x, _ := c.x(i)
-		if label == "" || x-last < minGap {
+		// A label needs about 50 units; one that would run off the right
+		// edge is left out.
+		if label == "" || x-last < minGap || x+50 > chartW {
 			continue
 		}
 		last = x
@@ -338,7 +340,7 @@ func shortNumber(v float64) string {
 	switch a := math.Abs(v); {
 	case a >= 1e6:
 		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"
-	case a >= 1e4:
+	case a >= 1e3:
 		return strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
 	}
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)

@@ -223,6 +223,9 @@ func TestXAxisLabels(t *testing.T) {
 	}{
 		{"days over a new year", d(2015, 12, 20), d(2016, 2, 10), byDay, []string{"Dec 2015", "Jan 2016", "Feb"}},
 		{"months over years", d(2014, 6, 1), d(2017, 2, 1), byMonth, []string{"2014", "2015", "2016", "2017"}},
+		// 2016 starts three buckets from the right edge: its label would be cut.
+		{"the last label fits", d(2006, 3, 20), d(2016, 3, 16), byMonth,
+			[]string{"2006", "2007", "2008", "2009", "2010", "2011", "2012", "2013", "2014", "2015"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := chart{ID: "x", Title: "t", Desc: "d", Unit: tc.u, Buckets: buckets(tc.first, tc.last, tc.u)}
@@ -246,6 +249,17 @@ func TestNiceStep(t *testing.T) {
 	} {
 		if got := niceStep(tc.top); got != tc.want {
 			t.Errorf("niceStep(%v) = %v, want %v", tc.top, got, tc.want)
+		}
+	}
+}
+
+func TestShortNumber(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{{0, "0"}, {2.5, "2.5"}, {0.125, "0.13"}, {5000, "5k"}, {12500, "12.5k"}, {2e6, "2M"}, {-3000, "-3k"}} {
+		if got := shortNumber(tc.v); got != tc.want {
+			t.Errorf("shortNumber(%v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
 }

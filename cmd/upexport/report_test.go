@@ -75,6 +75,7 @@ type reportFacts struct {
 	Facts  map[string]string            `json:"facts"`
 	Tables map[string]map[string]string `json:"tables"`
 	Width  int                          `json:"width"`
+	LoadMs int                          `json:"loadMs"` // navigation start to the load event
 }
 
 const collectJS = `(() => {
@@ -95,7 +96,8 @@ const collectJS = `(() => {
       last: r.querySelector('.last').textContent,
     };
   });
-  return {charts, facts, tables, width: document.documentElement.scrollWidth};
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {charts, facts, tables, width: document.documentElement.scrollWidth, loadMs: Math.round(nav ? nav.loadEventEnd : -1)};
 })()`
 
 // TestReportInChromium makes a demo export with --report, opens the page in
@@ -218,6 +220,8 @@ func TestReportInChromium(t *testing.T) {
 		t.Fatalf("chromium: print: %v", err)
 	}
 	pdf := printed.Data
+
+	t.Logf("loaded in %d ms", got.LoadMs)
 
 	// The screenshot, kept in the test's directory and where asked.
 	if !bytes.HasPrefix(shot, []byte("\x89PNG")) {
