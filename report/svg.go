@@ -208,7 +208,11 @@ func pointSVG(c chart, s series) template.HTML {
 	n := len(c.Buckets)
 	lo, hi, _ := extent(s.Vals)
 	pad := max((hi-lo)*0.1, 1)
-	sc := newYScale(lo-pad, hi+pad)
+	bottom := lo - pad
+	if lo >= 0 {
+		bottom = max(bottom, 0) // no negative axis under values that cannot be
+	}
+	sc := newYScale(bottom, hi+pad)
 	var w svgWriter
 	w.open(c, chartH)
 	w.yAxis(sc)

@@ -156,6 +156,13 @@ func TestPointSVG(t *testing.T) {
 	if !(ys[1] < ys[0] && ys[0] < ys[3] && ys[3] < ys[2]) {
 		t.Errorf("dot heights %v do not follow 60, 62, 58, 59", ys)
 	}
+	// A zero among positive values does not put a negative label on the axis.
+	es = parseSVG(t, pointSVG(c, series{Name: "hr", Color: colVermilion, Vals: []float64{60, 0, 70, 65, 66}}))
+	for _, e := range es {
+		if e.Name == "text" && strings.HasPrefix(e.Text, "-") {
+			t.Errorf("axis label %q under values that are all >= 0", e.Text)
+		}
+	}
 }
 
 func TestHeatSVG(t *testing.T) {
