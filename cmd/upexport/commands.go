@@ -17,6 +17,7 @@ func commands(reg *provider.Registry) []*cli.Command {
 		providersCommand(reg),
 		endpointsCommand(reg),
 		schemaCommand(reg),
+		reportCommand(),
 		demoServerCommand(reg),
 	}
 	for _, c := range cmds {

@@ -48,6 +48,7 @@ func exportCommand(reg *provider.Registry) *cli.Command {
 			Usage: "write each table as hive-style year=/month= directories (parquet, csv): year or month", Action: oneOf("partition-by", "year", "month")},
 		&cli.BoolFlag{Name: "csv-bom", EnvVars: []string{"UPEXPORT_CSV_BOM"}, Category: catOutput, Usage: "start CSV files with a UTF-8 BOM, for Excel on Windows"},
 		&cli.BoolFlag{Name: "gzip", EnvVars: []string{"UPEXPORT_GZIP"}, Category: catOutput, Usage: "gzip CSV files (.csv.gz)"},
+		&cli.BoolFlag{Name: "report", EnvVars: []string{"UPEXPORT_REPORT"}, Category: catOutput, Usage: "then write report.html beside the tables (see 'upexport report'; csv or parquet)"},
 		&cli.StringFlag{Name: "since", EnvVars: []string{"UPEXPORT_SINCE"}, Category: catWhat, Usage: "first day to export, YYYY-MM-DD (UTC)"},
 		&cli.StringFlag{Name: "until", EnvVars: []string{"UPEXPORT_UNTIL"}, Category: catWhat, Usage: "last day to export, YYYY-MM-DD (UTC), inclusive"},
 		&cli.StringFlag{Name: "endpoints", EnvVars: []string{"UPEXPORT_ENDPOINTS"}, Category: catWhat,
@@ -121,6 +122,9 @@ func runExport(c *cli.Context, reg *provider.Registry) error {
 	ctx := c.Context
 	if c.Args().Present() {
 		return usageErrorf("export takes no arguments (got %q): flags go before them", c.Args().Slice())
+	}
+	if err := checkReportFormat(c); err != nil {
+		return err
 	}
 	since, err := dateFlag(c, "since")
 	if err != nil {
@@ -260,6 +264,11 @@ func runExport(c *cli.Context, reg *provider.Registry) error {
 	if path := os.Getenv(envStepSummary); path != "" {
 		if err := appendStepSummary(path, res); err != nil {
 			log.Warn(err.Error())
+		}
+	}
+	if c.Bool("report") {
+		if err := writeReport(c, res.Dir); err != nil {
+			return err
 		}
 	}
 	if len(res.Failed) > 0 {
