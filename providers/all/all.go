@@ -4,6 +4,7 @@ package all
 import (
 	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/providers/jawbone"
+	"github.com/upexport/upexport/providers/withings"
 )
 
 // Default is the provider used when none is named.
@@ -13,6 +14,7 @@ const Default = jawbone.Name
 func Registry() *provider.Registry {
 	r, err := provider.NewRegistry(
 		jawbone.New(),
+		withings.New(),
 	)
 	if err != nil {
 		panic(err) // the list above has a duplicate: a test guards it
