@@ -21,6 +21,12 @@ import (
 // through its browser flow and exports every resource into a new
 // directory, which it returns.
 func demoExport(t *testing.T, opts provider.DemoOptions, format export.Format, wrap func(api string, next http.Handler) http.Handler) string {
+	dir, _ := demoExportRefreshes(t, opts, format, wrap)
+	return dir
+}
+
+// demoExportRefreshes is demoExport, also counting the token refreshes.
+func demoExportRefreshes(t *testing.T, opts provider.DemoOptions, format export.Format, wrap func(api string, next http.Handler) http.Handler) (string, int) {
 	t.Helper()
 	p := withings.New()
 	opts.AutoApprove = true
@@ -72,10 +78,7 @@ func demoExport(t *testing.T, opts provider.DemoOptions, format export.Format, w
 		APIURL: "test:withings", Source: "demo", Export: export.Options{Format: format}}); err != nil {
 		t.Fatal(err)
 	}
-	if sess.Refreshes() > 0 {
-		t.Logf("%d token refreshes", sess.Refreshes())
-	}
-	return dir
+	return dir, sess.Refreshes()
 }
 
 func providerOptions() provider.DemoOptions { return provider.DemoOptions{Days: 365} }
