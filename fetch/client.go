@@ -34,8 +34,8 @@ type Options struct {
 	Concurrency int
 	// Rate limits requests per second over the whole run; 0 means no limit.
 	Rate float64
-	// Retries is how many times a failed idempotent GET is tried again.
-	// Default 5; negative means none.
+	// Retries is how many times a failed idempotent GET is tried again;
+	// 0 (or less) tries once. DefaultRetries is what the CLI uses.
 	Retries int
 	// MaxWait caps one wait between tries, including a server's Retry-After
 	// when the try counts as a retry (a 503, a second 429). Default 60s.
@@ -61,6 +61,10 @@ type Options struct {
 	// of the Logger. It must not block.
 	OnQuotaWait func(endpoint string, until time.Time)
 }
+
+// DefaultRetries is the --retries default: enough for a flaky network and
+// a server that sheds load, few enough to fail a dead one in a minute.
+const DefaultRetries = 5
 
 // Stats count what a Client did. Safe for concurrent use.
 type Stats struct {
@@ -98,11 +102,7 @@ func NewClient(o Options) (*Client, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
 	}
-	if o.Retries == 0 {
-		o.Retries = 5
-	} else if o.Retries < 0 {
-		o.Retries = 0
-	}
+	o.Retries = max(o.Retries, 0)
 	if o.MaxWait <= 0 {
 		o.MaxWait = 60 * time.Second
 	}

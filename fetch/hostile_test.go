@@ -42,8 +42,9 @@ func newThief(t *testing.T) *thief {
 // upexport's are: through an auth.Session.
 func sessionClient(t *testing.T, apiURL string, retries int) *Client {
 	t.Helper()
-	p := auth.Provider{APIURL: apiURL, TokenURL: apiURL + "/token", ClientID: "app"}
-	sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(&oauth2.Token{AccessToken: "the-access-token", TokenType: "Bearer"}))
+	p := auth.Server{TokenURL: apiURL + "/token", ClientID: "app"}
+	sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(&oauth2.Token{AccessToken: "the-access-token", TokenType: "Bearer"}),
+		auth.ForAPI(apiURL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestRequestsAreLogged(t *testing.T) {
 	u.User = url.UserPassword("me", "pw-secret")
 	var log strings.Builder
 	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: api.Client(), APIURL: u.String() + "/nudge/api/v.1.1", MaxWait: time.Millisecond,
-		Logger: newTextLogger(&log)})
+		Retries: DefaultRetries, Logger: newTextLogger(&log)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ func quotaDemo(tb testing.TB, q upserver.Quota, o Options) (*upserver.Server, *C
 	o.HTTPClient = oauth2.NewClient(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}))
 	o.APIURL = srv.Info(ts.URL).APIURL
 	o.Envelope = upEnvelope
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	}
 	c, err := NewClient(o)
 	if err != nil {
 		tb.Fatal(err)
@@ -146,6 +149,9 @@ func quotaAnswers(t *testing.T, o Options, fail func(w http.ResponseWriter)) (*C
 	t.Cleanup(srv.Close)
 	o.HTTPClient, o.APIURL = srv.Client(), srv.URL+"/nudge/api/v.1.1"
 	o.Envelope = upEnvelope
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	}
 	c, err := NewClient(o)
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +278,7 @@ func TestPacerHoldsWhenTheQuotaIsSpent(t *testing.T) {
 		fmt.Fprint(w, page(`{"xid":"b"}`, ""))
 	}))
 	defer srv.Close()
-	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1"})
+	c, err := NewClient(Options{Envelope: upEnvelope, HTTPClient: srv.Client(), APIURL: srv.URL + "/nudge/api/v.1.1", Retries: DefaultRetries})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -370,7 +370,7 @@ func (r *Registry) All() []*Provider {
 // RFC 6750: its scope separator, the extra parameters and answer
 // rewriting of its authorization and token endpoints, and its in-band
 // rejection of an access token.
-func (o OAuth) WithHooks(s auth.Provider) auth.Provider {
+func (o OAuth) WithHooks(s auth.Server) auth.Server {
 	s.ScopeSeparator = o.ScopeSeparator
 	s.AuthParams = o.AuthParams
 	s.TokenParams = o.TokenParams

@@ -77,7 +77,7 @@ func exportCommand(reg *provider.Registry) *cli.Command {
 				}
 				return nil
 			}},
-		&cli.IntFlag{Name: "retries", Value: 5, EnvVars: []string{"UPEXPORT_RETRIES"}, Category: catFetch,
+		&cli.IntFlag{Name: "retries", Value: fetch.DefaultRetries, EnvVars: []string{"UPEXPORT_RETRIES"}, Category: catFetch,
 			Usage: "tries again after 429, 5xx and cut connections, with backoff; 0 for none (a 429 that says when to come back is waited out, not counted)", Action: atLeast("retries", 0)},
 		&cli.DurationFlag{Name: "max-quota-wait", Value: time.Hour, EnvVars: []string{"UPEXPORT_MAX_QUOTA_WAIT"}, Category: catFetch,
 			Usage: "longest wait for the API's request quota to come back; a longer one fails the endpoint",
@@ -197,42 +197,36 @@ func runExport(c *cli.Context, reg *provider.Registry) error {
 		cfg.Resources = eps
 	}
 	if cfg.FromRaw == "" {
-		var hc *http.Client
-		var p auth.Provider
-		var granted []string
+		var sess *auth.Session
 		if c.Bool("demo") {
-			stop, sess, err := startDemo(c, prov, log)
+			stop, demoSess, err := startDemo(c, prov, log)
 			if err != nil {
 				return err
 			}
 			defer stop()
-			hc, p = sess.Client(), sess.Provider()
-			granted = sessionScopes(ctx, sess)
+			sess = demoSess
 			cfg.Source = "demo"
 			// The port changes every run; the seed and days name the data,
 			// so --incremental can follow an earlier --demo export.
 			cfg.APIURL = fmt.Sprintf("upexport-demo:seed=%d;days=%d", c.Int64("demo-seed"), c.Int("demo-days"))
 		} else {
-			sess, err := sessionFromFlags(c, reg)
-			if err != nil {
+			if sess, err = sessionFromFlags(c, reg); err != nil {
 				return err
 			}
-			hc, p = sess.Client(), sess.Provider()
-			granted = sessionScopes(ctx, sess)
-			cfg.Source = safehttp.Redact(p.TokenURL)
+			cfg.Source = safehttp.Redact(sess.Server().TokenURL)
 		}
 		if cfg.APIURL == "" {
 			// It goes into the manifest and messages: no password.
-			cfg.APIURL = safehttp.Redact(p.APIURL)
+			cfg.APIURL = safehttp.Redact(sess.APIURL())
 		}
-		cfg.Resources = allowed(cfg.Resources, granted, progress, log)
+		cfg.Resources = allowed(cfg.Resources, sessionScopes(ctx, sess), progress, log)
 		cfg.Client, err = fetch.NewClient(fetch.Options{
-			HTTPClient:   hc,
-			APIURL:       p.APIURL,
+			HTTPClient:   sess.Client(),
+			APIURL:       sess.APIURL(),
 			Envelope:     prov.API.Envelope,
 			Concurrency:  c.Int("concurrency"),
 			Rate:         c.Float64("rate"),
-			Retries:      retriesFlag(c),
+			Retries:      c.Int("retries"),
 			MaxPages:     c.Int("max-pages"),
 			Logger:       log,
 			OnRetry:      progress.Retry,
@@ -312,8 +306,8 @@ func startDemo(c *cli.Context, prov *provider.Provider, log *slog.Logger) (stop 
 	}
 	base := "http://" + ln.Addr().String()
 	info := srv.Info(base)
-	p := prov.OAuth.WithHooks(auth.Provider{
-		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
+	p := prov.OAuth.WithHooks(auth.Server{
+		AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.Issuer, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
 		Scopes: demoScopes(prov), AuthStyle: prov.OAuth.AuthStyle,
 	})
@@ -329,7 +323,7 @@ func startDemo(c *cli.Context, prov *provider.Provider, log *slog.Logger) (stop 
 		stop()
 		return nil, nil, fmt.Errorf("demo login: %w", err)
 	}
-	sess, err = auth.NewSession(ctx, p, auth.NewMemoryStore(tok), auth.WithHTTPClient(hc))
+	sess, err = auth.NewSession(ctx, p, auth.NewMemoryStore(tok), auth.ForAPI(info.APIURL), auth.WithHTTPClient(hc))
 	if err != nil {
 		stop()
 		return nil, nil, fmt.Errorf("demo login: %w", err)
@@ -383,13 +377,6 @@ func allowed(eps []provider.Resource, granted []string, obs interface{ Skip(stri
 		obs.Skip(ep.Name, reason)
 	}
 	return out
-}
-
-func retriesFlag(c *cli.Context) int {
-	if n := c.Int("retries"); n > 0 {
-		return n
-	}
-	return -1 // fetch.Options: negative is none, 0 the default
 }
 
 func printSummary(w io.Writer, res *engine.Result) {

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/auth/authtest"
 	"github.com/upexport/upexport/fetch/safehttp/safehttptest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -87,7 +87,7 @@ func TestAccessTokenAloneNeedsNoClientID(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv(auth.EnvAccessToken, at)
-	api := []string{"--api-url", d.Provider.APIURL, "--token-url", d.Provider.TokenURL}
+	api := []string{"--api-url", d.APIURL, "--token-url", d.Login.TokenURL}
 	r := runAuthCLI(t, nil, nil, append([]string{"status"}, api...)...)
 	if r.code != 0 || !strings.Contains(r.stdout, "$"+auth.EnvAccessToken) {
 		t.Fatalf("status: %+v", r)
@@ -113,12 +113,12 @@ func TestDeadCredentialExits3(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tokenEnvOnly(t)
 			t.Setenv(tt.env, tt.value)
-			t.Setenv(envClientSecret, d.Provider.ClientSecret)
+			t.Setenv(envClientSecret, d.Login.ClientSecret)
 			before := d.Grants("refresh_token")
-			p := d.Provider
+			p := d.Login
 			start := time.Now()
 			r := runAuthCLI(t, nil, nil, "export", "--out", filepath.Join(t.TempDir(), "up"), "--endpoints", "user",
-				"--api-url", p.APIURL, "--token-url", p.TokenURL, "--client-id", p.ClientID, "--auth-style", "params")
+				"--api-url", d.APIURL, "--token-url", p.TokenURL, "--client-id", p.ClientID, "--auth-style", "params")
 			if r.code != exitLoginNeeded || !strings.Contains(r.stderr, auth.EnvRefreshToken) || !strings.Contains(r.stderr, auth.EnvAccessToken) {
 				t.Fatalf("%+v, want exit 3 naming the variables", r)
 			}

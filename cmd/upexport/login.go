@@ -45,23 +45,24 @@ func loginCommand(reg *provider.Registry) *cli.Command {
 }
 
 func runLogin(c *cli.Context, reg *provider.Registry) error {
-	p, def, store, err := providerAndFile(c, reg)
+	t, store, err := providerAndFile(c, reg)
 	if err != nil {
 		return err
 	}
+	p := t.server
 	ctx, stderr := c.Context, c.App.ErrWriter
 	if c.Bool("device") {
 		tok, err := auth.LoginDevice(ctx, p, auth.DeviceOptions{Out: stderr, HTTPClient: httpClient(c)})
 		if err != nil {
 			return loginNeeded(err)
 		}
-		return finishLogin(c, p, def, store, tok)
+		return finishLogin(c, t, store, tok)
 	}
 	tok, err := auth.LoginLoopback(ctx, p, loopbackOptions(c, c.Bool("no-browser")))
 	if err != nil {
 		return loginNeeded(err)
 	}
-	return finishLogin(c, p, def, store, tok)
+	return finishLogin(c, t, store, tok)
 }
 
 // loopbackOptions: the browser is opened unless noBrowser; the terminal is
@@ -86,7 +87,7 @@ func loopbackOptions(c *cli.Context, noBrowser bool) auth.LoopbackOptions {
 }
 
 // finishLogin saves the token and greets the user by name.
-func finishLogin(c *cli.Context, p auth.Provider, def *provider.Provider, store *auth.FileStore, tok *oauth2.Token) error {
+func finishLogin(c *cli.Context, t target, store *auth.FileStore, tok *oauth2.Token) error {
 	ctx := c.Context
 	if err := store.Save(ctx, tok); err != nil {
 		return err
@@ -94,15 +95,15 @@ func finishLogin(c *cli.Context, p auth.Provider, def *provider.Provider, store 
 	if os.Getenv(auth.EnvRefreshToken) != "" || os.Getenv(auth.EnvAccessToken) != "" {
 		fmt.Fprintf(c.App.ErrWriter, "note: $%s / $%s are set and take precedence over the token file\n", auth.EnvRefreshToken, auth.EnvAccessToken)
 	}
-	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(httpClient(c)))
+	sess, err := newSession(c, t, store)
 	if err != nil {
 		return err
 	}
 	who := "logged in"
-	if u, err := whoAmI(ctx, def, sess); err == nil {
+	if u, err := whoAmI(ctx, t.def, sess); err == nil {
 		who = "logged in as " + u
 	} else {
-		fmt.Fprintf(c.App.ErrWriter, "warning: the token works for login but asking %s who it is failed: %v\n", safehttp.Redact(p.APIURL), err)
+		fmt.Fprintf(c.App.ErrWriter, "warning: the token works for login but asking %s who it is failed: %v\n", safehttp.Redact(t.apiURL), err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "%s; token saved to %s\n", who, store)
 	return nil

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/auth/authtest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -51,11 +51,11 @@ func cliEnv(t *testing.T, d *authtest.Demo) (tokenFile string, args []string) {
 	for _, k := range []string{auth.EnvRefreshToken, auth.EnvAccessToken, auth.EnvRefreshTokenOut, "UPEXPORT_TOKEN_FILE", "BROWSER"} {
 		t.Setenv(k, "")
 	}
-	t.Setenv(envClientSecret, d.Provider.ClientSecret)
+	t.Setenv(envClientSecret, d.Login.ClientSecret)
 	tokenFile = filepath.Join(home, "token.json")
-	p := d.Provider
+	p := d.Login
 	return tokenFile, []string{
-		"--api-url", p.APIURL, "--auth-url", p.AuthURL, "--token-url", p.TokenURL, "--device-url", p.DeviceURL,
+		"--api-url", d.APIURL, "--auth-url", p.AuthURL, "--token-url", p.TokenURL, "--device-url", p.DeviceURL,
 		"--revoke-url", p.RevokeURL, "--issuer", p.Issuer, "--client-id", p.ClientID, "--token-file", tokenFile,
 	}
 }
@@ -114,8 +114,8 @@ func TestLoginStatusLogout(t *testing.T) {
 		t.Errorf("token file still there: %v", err)
 	}
 	// The grant is dead at the server too.
-	sess, _ := auth.NewSession(t.Context(), d.Provider, auth.NewMemoryStore(tok))
-	if _, err := sess.Client().Get(d.Provider.APIURL + "/users/@me"); err == nil {
+	sess, _ := auth.NewSession(t.Context(), d.Login, auth.NewMemoryStore(tok), auth.ForAPI(d.APIURL))
+	if _, err := sess.Client().Get(d.APIURL + "/users/@me"); err == nil {
 		t.Error("the revoked token still works")
 	}
 
@@ -124,7 +124,7 @@ func TestLoginStatusLogout(t *testing.T) {
 		t.Errorf("status after logout: %+v", again)
 	}
 	all := r.stdout + r.stderr + s.stdout + s.stderr + l.stdout + l.stderr + again.stderr
-	for _, secret := range []string{tok.AccessToken, tok.RefreshToken, d.Provider.ClientSecret} {
+	for _, secret := range []string{tok.AccessToken, tok.RefreshToken, d.Login.ClientSecret} {
 		if strings.Contains(all, secret) {
 			t.Errorf("output leaks a secret:\n%s", all)
 		}
@@ -241,7 +241,7 @@ func TestCLIErrors(t *testing.T) {
 		{name: "secret on the command line", setup: func() {
 			os.Remove(tokenFile)
 			auth.NewFileStore(tokenFile).Save(t.Context(), issuedToken(t, d))
-		}, args: []string{"status", "--client-secret", d.Provider.ClientSecret}, wantCode: 0, want: "visible to other users"},
+		}, args: []string{"status", "--client-secret", d.Login.ClientSecret}, wantCode: 0, want: "visible to other users"},
 		{name: "device login needs a device URL", args: []string{"login", "--device", "--device-url", ""}, wantCode: exitFailure, want: "no device authorization endpoint"},
 	}
 	for _, tt := range tests {
@@ -251,7 +251,7 @@ func TestCLIErrors(t *testing.T) {
 			}
 			t.Setenv(envClientSecret, "")
 			if tt.name != "secret on the command line" {
-				t.Setenv(envClientSecret, d.Provider.ClientSecret)
+				t.Setenv(envClientSecret, d.Login.ClientSecret)
 			}
 			start := time.Now()
 			// Flags given later win: the test's own go after the defaults.

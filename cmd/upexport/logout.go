@@ -20,10 +20,11 @@ func logoutCommand(reg *provider.Registry) *cli.Command {
 }
 
 func runLogout(c *cli.Context, reg *provider.Registry) error {
-	p, _, store, err := providerAndFile(c, reg)
+	t, store, err := providerAndFile(c, reg)
 	if err != nil {
 		return err
 	}
+	p := t.server
 	ctx, stderr := c.Context, c.App.ErrWriter
 	tok, err := store.Load(ctx)
 	if errors.Is(err, auth.ErrNoToken) {

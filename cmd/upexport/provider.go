@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/upexport/upexport/fetch/auth"
+	"github.com/upexport/upexport/fetch/safehttp"
 	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/providers/all"
 )
@@ -103,19 +105,27 @@ func parseAuthStyle(s string) (oauth2.AuthStyle, error) {
 	return 0, usageErrorf("invalid --%s %q: use auto, params or header", flagAuthStyle, s)
 }
 
-// providerFromFlags builds the OAuth server settings from the provider
-// --provider names, overridden by flags and environment. It warns when the
-// client secret was given on the command line. apiOnly checks only what
-// API calls need: with $UPEXPORT_ACCESS_TOKEN alone there is nothing to
-// refresh, and no client id is needed.
-func providerFromFlags(c *cli.Context, reg *provider.Registry, apiOnly bool) (auth.Provider, *provider.Provider, error) {
+// target is what the provider flags name: the provider, its OAuth server
+// and the API the tokens are for.
+type target struct {
+	def    *provider.Provider
+	server auth.Server
+	apiURL string
+}
+
+// targetFromFlags builds the target from the provider --provider names,
+// overridden by flags and environment. It warns when the client secret
+// was given on the command line. apiOnly checks only what API calls need:
+// with $UPEXPORT_ACCESS_TOKEN alone there is nothing to refresh, and no
+// client id is needed.
+func targetFromFlags(c *cli.Context, reg *provider.Registry, apiOnly bool) (target, error) {
 	def, err := selectedProvider(c, reg)
 	if err != nil {
-		return auth.Provider{}, nil, err
+		return target{}, err
 	}
 	style, err := parseAuthStyle(c.String(flagAuthStyle))
 	if err != nil {
-		return auth.Provider{}, nil, err
+		return target{}, err
 	}
 	if style < 0 {
 		style = def.OAuth.AuthStyle
@@ -130,8 +140,8 @@ func providerFromFlags(c *cli.Context, reg *provider.Registry, apiOnly bool) (au
 	if v := c.String(flagScopes); strings.TrimSpace(v) != "" {
 		scopes = strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
 	}
-	p := def.OAuth.WithHooks(auth.Provider{
-		APIURL:       strings.TrimRight(or(flagAPIURL, def.API.BaseURL), "/"),
+	t := target{def: def, apiURL: strings.TrimRight(or(flagAPIURL, def.API.BaseURL), "/")}
+	t.server = def.OAuth.WithHooks(auth.Server{
 		AuthURL:      or(flagAuthURL, def.OAuth.AuthURL),
 		TokenURL:     or(flagTokenURL, def.OAuth.TokenURL),
 		DeviceURL:    or(flagDeviceURL, def.OAuth.DeviceURL),
@@ -142,18 +152,21 @@ func providerFromFlags(c *cli.Context, reg *provider.Registry, apiOnly bool) (au
 		Scopes:       scopes,
 		AuthStyle:    style,
 	})
-	if p.ClientSecret != "" && os.Getenv(envClientSecret) == "" {
+	if t.server.ClientSecret != "" && os.Getenv(envClientSecret) == "" {
 		fmt.Fprintf(c.App.ErrWriter, "warning: --%s on the command line is visible to other users of this machine (ps); set $%s instead\n",
 			flagClientSecret, envClientSecret)
 	}
-	validate := p.Validate
+	if u, err := url.Parse(t.apiURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return target{}, usageErrorf("--%s %q is not an http(s) URL", flagAPIURL, safehttp.Redact(t.apiURL))
+	}
+	validate := t.server.Validate
 	if apiOnly {
-		validate = p.ValidateAPI
+		validate = t.server.ValidateURLs
 	}
 	if err := validate(); err != nil {
-		return auth.Provider{}, nil, usageError{err}
+		return target{}, usageError{err}
 	}
-	return p, def, nil
+	return t, nil
 }
 
 // accessTokenOnly reports whether the token comes from $UPEXPORT_ACCESS_TOKEN
@@ -164,11 +177,11 @@ func accessTokenOnly() bool {
 
 // fileStoreFromFlags is the token file: --token-file or the per-provider
 // default.
-func fileStoreFromFlags(c *cli.Context, name string, p auth.Provider) (*auth.FileStore, error) {
+func fileStoreFromFlags(c *cli.Context, t target) (*auth.FileStore, error) {
 	if path := c.Path(flagTokenFile); path != "" {
 		return auth.NewFileStore(path), nil
 	}
-	path, err := auth.DefaultTokenPath(name, p)
+	path, err := auth.DefaultTokenPath(t.def.Name, t.server)
 	if err != nil {
 		return nil, err
 	}
@@ -177,22 +190,27 @@ func fileStoreFromFlags(c *cli.Context, name string, p auth.Provider) (*auth.Fil
 
 // providerAndFile is the provider and its token file, for the commands
 // that manage the stored login (login, logout).
-func providerAndFile(c *cli.Context, reg *provider.Registry) (auth.Provider, *provider.Provider, *auth.FileStore, error) {
-	p, def, err := providerFromFlags(c, reg, false)
+func providerAndFile(c *cli.Context, reg *provider.Registry) (target, *auth.FileStore, error) {
+	t, err := targetFromFlags(c, reg, false)
 	if err != nil {
-		return p, nil, nil, err
+		return t, nil, err
 	}
-	store, err := fileStoreFromFlags(c, def.Name, p)
-	return p, def, store, err
+	store, err := fileStoreFromFlags(c, t)
+	return t, store, err
 }
 
 // tokenStoreFromFlags prefers a token from the environment (CI) over the
 // token file.
-func tokenStoreFromFlags(c *cli.Context, name string, p auth.Provider) (auth.TokenStore, error) {
+func tokenStoreFromFlags(c *cli.Context, t target) (auth.TokenStore, error) {
 	if s, ok := auth.NewEnvStore(os.Getenv, noticef(c)); ok {
 		return s, nil
 	}
-	return fileStoreFromFlags(c, name, p)
+	return fileStoreFromFlags(c, t)
+}
+
+// newSession is a session of t's login from store.
+func newSession(c *cli.Context, t target, store auth.TokenStore) (*auth.Session, error) {
+	return auth.NewSession(c.Context, t.server, store, auth.ForAPI(t.apiURL), auth.WithLogf(noticef(c)), auth.WithHTTPClient(httpClient(c)))
 }
 
 // noticef prints notices for the user on stderr.
@@ -206,11 +224,12 @@ func noticef(c *cli.Context) func(string, ...any) {
 // it logs in through the browser when there is a terminal to interact on,
 // and otherwise fails at once with exit code 3.
 func sessionFromFlags(c *cli.Context, reg *provider.Registry) (*auth.Session, error) {
-	p, def, err := providerFromFlags(c, reg, accessTokenOnly())
+	t, err := targetFromFlags(c, reg, accessTokenOnly())
 	if err != nil {
 		return nil, err
 	}
-	store, err := tokenStoreFromFlags(c, def.Name, p)
+	p := t.server
+	store, err := tokenStoreFromFlags(c, t)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +242,7 @@ func sessionFromFlags(c *cli.Context, reg *provider.Registry) (*auth.Session, er
 	}
 	ctx := c.Context
 	hc := httpClient(c)
-	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(hc))
+	sess, err := newSession(c, t, store)
 	if !errors.Is(err, auth.ErrLoginRequired) {
 		return sess, loginNeeded(err)
 	}
@@ -245,7 +264,7 @@ func sessionFromFlags(c *cli.Context, reg *provider.Registry) (*auth.Session, er
 	if err := store.Save(ctx, tok); err != nil {
 		return nil, err
 	}
-	return auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(hc))
+	return newSession(c, t, store)
 }
 
 // loginNeededHelp names every way out of exit code 3.

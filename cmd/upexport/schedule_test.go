@@ -10,7 +10,7 @@ import (
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/auth/authtest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -69,7 +69,7 @@ func (j *ciJob) handOver(tokenOut string) {
 // noSecrets fails if output shows a refresh token or the client secret.
 func (j *ciJob) noSecrets(r cliResult, tokens ...string) {
 	j.t.Helper()
-	for _, s := range append(tokens, j.d.Provider.ClientSecret) {
+	for _, s := range append(tokens, j.d.Login.ClientSecret) {
 		if strings.Contains(r.stdout+r.stderr, s) {
 			j.t.Errorf("the CI log shows a secret:\n%s", r.stderr)
 		}

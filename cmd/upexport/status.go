@@ -25,20 +25,20 @@ func statusCommand(reg *provider.Registry) *cli.Command {
 }
 
 func runStatus(c *cli.Context, reg *provider.Registry) error {
-	p, def, err := providerFromFlags(c, reg, accessTokenOnly())
+	t, err := targetFromFlags(c, reg, accessTokenOnly())
 	if err != nil {
 		return err
 	}
-	store, err := tokenStoreFromFlags(c, def.Name, p)
+	store, err := tokenStoreFromFlags(c, t)
 	if err != nil {
 		return err
 	}
 	ctx, out := c.Context, c.App.Writer
-	sess, err := auth.NewSession(ctx, p, store, auth.WithLogf(noticef(c)), auth.WithHTTPClient(httpClient(c)))
+	sess, err := newSession(c, t, store)
 	if err != nil {
 		return loginNeeded(err)
 	}
-	u, err := whoAmI(ctx, def, sess)
+	u, err := whoAmI(ctx, t.def, sess)
 	if err != nil {
 		return loginNeeded(err)
 	}
@@ -46,7 +46,7 @@ func runStatus(c *cli.Context, reg *provider.Registry) error {
 	if err != nil {
 		return loginNeeded(err)
 	}
-	fmt.Fprintf(out, "Logged in to %s (%s) as %s\n", def.Title, safehttp.Redact(p.APIURL), u)
+	fmt.Fprintf(out, "Logged in to %s (%s) as %s\n", t.def.Title, safehttp.Redact(t.apiURL), u)
 	scopes := auth.Scopes(tok)
 	if len(scopes) == 0 {
 		scopes = []string{"(not reported by the server)"}
@@ -69,8 +69,8 @@ func whoAmI(ctx context.Context, p *provider.Provider, sess *auth.Session) (stri
 	if !ok {
 		return "(the API has no call that says who is logged in)", nil
 	}
-	c, err := fetch.NewClient(fetch.Options{HTTPClient: sess.Client(), APIURL: sess.Provider().APIURL,
-		Envelope: p.API.Envelope, Retries: -1})
+	c, err := fetch.NewClient(fetch.Options{HTTPClient: sess.Client(), APIURL: sess.APIURL(),
+		Envelope: p.API.Envelope})
 	if err != nil {
 		return "", err
 	}

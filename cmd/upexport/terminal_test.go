@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upexport/upexport/fetch/auth/authtest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -241,10 +241,10 @@ func rawFixture(t *testing.T) string {
 // the provider flags that point the binary at it.
 func terminalDemo(t *testing.T) (d *authtest.Demo, tokenFile string, flags []string, env []string) {
 	d = authtest.NewDemo(t, upserver.Config{Seed: 3, Days: 20, DeviceInterval: time.Second, AutoApprove: false})
-	p := d.Provider
+	p := d.Login
 	tokenFile = filepath.Join(t.TempDir(), "token.json")
 	flags = []string{
-		"--api-url", p.APIURL, "--auth-url", p.AuthURL, "--token-url", p.TokenURL, "--device-url", p.DeviceURL,
+		"--api-url", d.APIURL, "--auth-url", p.AuthURL, "--token-url", p.TokenURL, "--device-url", p.DeviceURL,
 		"--revoke-url", p.RevokeURL, "--issuer", p.Issuer, "--client-id", p.ClientID, "--token-file", tokenFile,
 	}
 	env = []string{

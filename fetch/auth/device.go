@@ -25,7 +25,7 @@ type DeviceOptions struct {
 // and a URL to open on any other device, then polls the token endpoint at
 // the server's interval (slower on slow_down) until the user approves,
 // denies, or the code expires.
-func LoginDevice(ctx context.Context, p Provider, opts DeviceOptions) (*oauth2.Token, error) {
+func LoginDevice(ctx context.Context, p Server, opts DeviceOptions) (*oauth2.Token, error) {
 	if p.DeviceURL == "" {
 		return nil, errors.New("this provider has no device authorization endpoint (set --device-url); use 'upexport login --no-browser' instead")
 	}

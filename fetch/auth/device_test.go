@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/auth/authtest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -25,7 +25,7 @@ func TestLoginDevice(t *testing.T) {
 			t.Parallel()
 			d := newDemo(t, upserver.Config{DeviceInterval: time.Second})
 			pr := &devicePrompt{decision: decision, ctx: t.Context()}
-			tok, err := auth.LoginDevice(t.Context(), d.Provider, auth.DeviceOptions{Out: pr})
+			tok, err := auth.LoginDevice(t.Context(), d.Login, auth.DeviceOptions{Out: pr})
 			if err := pr.wait(); err != nil {
 				t.Fatal(err)
 			}
@@ -42,7 +42,7 @@ func TestLoginDevice(t *testing.T) {
 			if !strings.Contains(pr.text(), "enter the code") {
 				t.Errorf("prompt: %s", pr.text())
 			}
-			sess, _ := auth.NewSession(t.Context(), d.Provider, auth.NewMemoryStore(tok))
+			sess, _ := auth.NewSession(t.Context(), d.Login, auth.NewMemoryStore(tok), auth.ForAPI(d.APIURL))
 			if code, err := getMe(t.Context(), sess.Client(), d); code != 200 || err != nil {
 				t.Fatalf("users/@me: %d %v", code, err)
 			}
@@ -116,7 +116,7 @@ func TestLoginDeviceErrors(t *testing.T) {
 				json.NewEncoder(w).Encode(map[string]any{"error": code, "echo": "client_secret=cs-secret"})
 			}))
 			t.Cleanup(srv.Close)
-			p := auth.Provider{TokenURL: srv.URL + "/token", DeviceURL: srv.URL + "/device", ClientID: "id", ClientSecret: "cs-secret", AuthStyle: 1}
+			p := auth.Server{TokenURL: srv.URL + "/token", DeviceURL: srv.URL + "/device", ClientID: "id", ClientSecret: "cs-secret", AuthStyle: 1}
 			start := time.Now()
 			var out logBuf
 			tok, err := auth.LoginDevice(t.Context(), p, auth.DeviceOptions{Out: &out})

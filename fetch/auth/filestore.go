@@ -24,7 +24,7 @@ func NewFileStore(path string) *FileStore { return &FileStore{path: path} }
 
 // DefaultTokenPath is the token file of p's token chain under the user's
 // config directory: one file per provider name, token URL and client id.
-func DefaultTokenPath(name string, p Provider) (string, error) {
+func DefaultTokenPath(name string, p Server) (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("finding the config directory (use --token-file): %w", err)

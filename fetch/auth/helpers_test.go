@@ -13,7 +13,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/auth/authtest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -53,7 +53,7 @@ func newDemo(t *testing.T, cfg upserver.Config) *authtest.Demo {
 // login runs a loopback login against d and fails the test on error.
 func login(t *testing.T, d *authtest.Demo) *oauth2.Token {
 	t.Helper()
-	tok, err := auth.LoginLoopback(t.Context(), d.Provider, auth.LoopbackOptions{OpenURL: browser("approve"), Timeout: 20 * time.Second})
+	tok, err := auth.LoginLoopback(t.Context(), d.Login, auth.LoopbackOptions{OpenURL: browser("approve"), Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -62,7 +62,7 @@ func login(t *testing.T, d *authtest.Demo) *oauth2.Token {
 
 // getMe calls users/@me through c.
 func getMe(ctx context.Context, c *http.Client, d *authtest.Demo) (int, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.Provider.APIURL+"/users/@me", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.APIURL+"/users/@me", nil)
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err

@@ -71,10 +71,10 @@ func TestSessionRefreshOnInBand401(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			hs, refreshes := inBandServer(t, tt.data)
-			p := auth.Provider{APIURL: hs.URL + "/api", TokenURL: hs.URL + "/token", AuthURL: hs.URL + "/auth",
+			p := auth.Server{TokenURL: hs.URL + "/token", AuthURL: hs.URL + "/auth",
 				ClientID: "c", ClientSecret: "s", AuthStyle: oauth2.AuthStyleInParams, Unauthorized: tt.hook}
 			store := auth.NewMemoryStore(&oauth2.Token{AccessToken: "stale", RefreshToken: "rt", TokenType: "Bearer"})
-			sess, err := auth.NewSession(t.Context(), p, store, auth.WithHTTPClient(hs.Client()))
+			sess, err := auth.NewSession(t.Context(), p, store, auth.ForAPI(hs.URL+"/api"), auth.WithHTTPClient(hs.Client()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,10 +104,10 @@ func TestSessionInBandLongAnswerNotRead(t *testing.T) {
 	long := `{"status":0,"body":{"pad":"` + strings.Repeat("y", 10<<10) + `"}}`
 	hs, refreshes := inBandServer(t, long)
 	calls := 0
-	p := auth.Provider{APIURL: hs.URL + "/api", TokenURL: hs.URL + "/token", ClientID: "c", ClientSecret: "s",
+	p := auth.Server{TokenURL: hs.URL + "/token", ClientID: "c", ClientSecret: "s",
 		Unauthorized: func(b []byte) bool { calls++; return withingsLike(b) }}
 	store := auth.NewMemoryStore(&oauth2.Token{AccessToken: "fresh", RefreshToken: "rt", TokenType: "Bearer"})
-	sess, err := auth.NewSession(t.Context(), p, store, auth.WithHTTPClient(hs.Client()))
+	sess, err := auth.NewSession(t.Context(), p, store, auth.ForAPI(hs.URL+"/api"), auth.WithHTTPClient(hs.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,8 +35,8 @@ func TestTwoProcessesRefreshOnce(t *testing.T) {
 		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(),
 			childEnv+"=refresh",
-			"CHILD_API_URL="+d.Provider.APIURL, "CHILD_TOKEN_URL="+d.Provider.TokenURL,
-			"CHILD_CLIENT_ID="+d.Provider.ClientID, "CHILD_CLIENT_SECRET="+d.Provider.ClientSecret,
+			"CHILD_API_URL="+d.APIURL, "CHILD_TOKEN_URL="+d.Login.TokenURL,
+			"CHILD_CLIENT_ID="+d.Login.ClientID, "CHILD_CLIENT_SECRET="+d.Login.ClientSecret,
 			"CHILD_TOKEN_FILE="+path, "CHILD_GO_FILE="+goFile)
 		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
 		if err := cmd.Start(); err != nil {

@@ -46,7 +46,7 @@ type LoopbackOptions struct {
 // random state, receiving the redirect on a loopback listener (RFC 8252) or
 // as a URL pasted into the terminal, and exchanges the code for a token.
 // The token carries the granted scopes (see Scopes).
-func LoginLoopback(ctx context.Context, p Provider, opts LoopbackOptions) (*oauth2.Token, error) {
+func LoginLoopback(ctx context.Context, p Server, opts LoopbackOptions) (*oauth2.Token, error) {
 	if p.AuthURL == "" {
 		return nil, errors.New("no authorization URL: set --auth-url or UPEXPORT_AUTH_URL")
 	}
@@ -156,7 +156,7 @@ func LoginLoopback(ctx context.Context, p Provider, opts LoopbackOptions) (*oaut
 	return withScopes(tok, p.Scopes), nil
 }
 
-func exchange(ctx context.Context, p Provider, conf *oauth2.Config, cb callback, verifier string, hc *http.Client) (*oauth2.Token, error) {
+func exchange(ctx context.Context, p Server, conf *oauth2.Config, cb callback, verifier string, hc *http.Client) (*oauth2.Token, error) {
 	if cb.err != nil {
 		return nil, cb.err
 	}

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/auth/authtest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -22,27 +22,27 @@ func TestLoginLoopback(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		edit     func(*auth.Provider)
+		edit     func(*auth.Server)
 		decision string
 		host     string
 		wantErr  string
 	}{
 		{name: "confidential auto-detect", decision: "approve"},
-		{name: "confidential params", edit: func(p *auth.Provider) { p.AuthStyle = oauth2.AuthStyleInParams }, decision: "approve"},
-		{name: "confidential header", edit: func(p *auth.Provider) { p.AuthStyle = oauth2.AuthStyleInHeader }, decision: "approve"},
-		{name: "public client", edit: func(p *auth.Provider) { p.ClientSecret = "" }, decision: "approve"},
+		{name: "confidential params", edit: func(p *auth.Server) { p.AuthStyle = oauth2.AuthStyleInParams }, decision: "approve"},
+		{name: "confidential header", edit: func(p *auth.Server) { p.AuthStyle = oauth2.AuthStyleInHeader }, decision: "approve"},
+		{name: "public client", edit: func(p *auth.Server) { p.ClientSecret = "" }, decision: "approve"},
 		{name: "localhost", decision: "approve", host: "localhost"},
 		{name: "ipv6", decision: "approve", host: "[::1]"},
-		{name: "no issuer configured", edit: func(p *auth.Provider) { p.Issuer = "" }, decision: "approve"},
+		{name: "no issuer configured", edit: func(p *auth.Server) { p.Issuer = "" }, decision: "approve"},
 		{name: "denied", decision: "deny", wantErr: "the server refused the login: access_denied (the user denied the request)"},
-		{name: "issuer mismatch", edit: func(p *auth.Provider) { p.Issuer = "https://other.example" }, decision: "approve",
+		{name: "issuer mismatch", edit: func(p *auth.Server) { p.Issuer = "https://other.example" }, decision: "approve",
 			wantErr: "unexpected issuer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			d := newDemo(t, upserver.Config{})
-			p := d.Provider
+			p := d.Login
 			if tt.edit != nil {
 				tt.edit(&p)
 			}
@@ -76,7 +76,7 @@ func TestLoginLoopback(t *testing.T) {
 			if got := strings.Join(auth.Scopes(tok), " "); got != "basic_read move_read" {
 				t.Errorf("scopes = %q", got)
 			}
-			sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(tok))
+			sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(tok), auth.ForAPI(d.APIURL))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func TestLoginForgedCallbacks(t *testing.T) {
 		return authtest.Browse(ctx, u, "approve")
 	}
 	open, wait := tracked(open)
-	tok, err := auth.LoginLoopback(t.Context(), d.Provider, auth.LoopbackOptions{OpenURL: open, Logf: log.logf, Timeout: 20 * time.Second})
+	tok, err := auth.LoginLoopback(t.Context(), d.Login, auth.LoopbackOptions{OpenURL: open, Logf: log.logf, Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatalf("login after forged callbacks: %v\n%s", err, log.String())
 	}
@@ -181,7 +181,7 @@ func TestLoginResultPage(t *testing.T) {
 	}
 	var log logBuf
 	open, wait := tracked(open)
-	if _, err := auth.LoginLoopback(t.Context(), d.Provider, auth.LoopbackOptions{OpenURL: open, Logf: log.logf, Timeout: 20 * time.Second}); err != nil {
+	if _, err := auth.LoginLoopback(t.Context(), d.Login, auth.LoopbackOptions{OpenURL: open, Logf: log.logf, Timeout: 20 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	if err := wait(); err != nil {
@@ -234,7 +234,7 @@ func TestLoginPaste(t *testing.T) {
 		_, err := io.WriteString(pw, "not a url at all\n"+wrong.String()+"\n"+final+"\n")
 		return err
 	}
-	tok, err := auth.LoginLoopback(t.Context(), d.Provider, auth.LoopbackOptions{
+	tok, err := auth.LoginLoopback(t.Context(), d.Login, auth.LoopbackOptions{
 		OpenURL: open, Paste: pr, Out: &out, Logf: out.logf, Timeout: 20 * time.Second,
 	})
 	if err != nil {
@@ -273,7 +273,7 @@ func TestLoginTimeoutAndCancel(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		t.Parallel()
 		start := time.Now()
-		_, err := auth.LoginLoopback(t.Context(), d.Provider, auth.LoopbackOptions{Timeout: 200 * time.Millisecond})
+		_, err := auth.LoginLoopback(t.Context(), d.Login, auth.LoopbackOptions{Timeout: 200 * time.Millisecond})
 		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "timed out after 200ms") {
 			t.Fatalf("err = %v", err)
 		}
@@ -285,7 +285,7 @@ func TestLoginTimeoutAndCancel(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(100*time.Millisecond, cancel)
-		_, err := auth.LoginLoopback(ctx, d.Provider, auth.LoopbackOptions{})
+		_, err := auth.LoginLoopback(ctx, d.Login, auth.LoopbackOptions{})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v", err)
 		}
@@ -293,7 +293,7 @@ func TestLoginTimeoutAndCancel(t *testing.T) {
 	t.Run("no browser and no terminal fails at once", func(t *testing.T) {
 		t.Parallel()
 		fail := func(context.Context, string) error { return errors.New("no browser here") }
-		_, err := auth.LoginLoopback(t.Context(), d.Provider, auth.LoopbackOptions{OpenURL: fail})
+		_, err := auth.LoginLoopback(t.Context(), d.Login, auth.LoopbackOptions{OpenURL: fail})
 		if !errors.Is(err, auth.ErrLoginRequired) {
 			t.Fatalf("err = %v", err)
 		}
@@ -339,7 +339,7 @@ func TestLoginDualStack(t *testing.T) {
 				return authtest.Browse(ctx, u, "approve")
 			}
 			open, wait := tracked(open)
-			if _, err := auth.LoginLoopback(t.Context(), d.Provider, auth.LoopbackOptions{OpenURL: open, RedirectHost: host, Timeout: 20 * time.Second}); err != nil {
+			if _, err := auth.LoginLoopback(t.Context(), d.Login, auth.LoopbackOptions{OpenURL: open, RedirectHost: host, Timeout: 20 * time.Second}); err != nil {
 				t.Fatal(err)
 			}
 			if err := wait(); err != nil {

@@ -26,11 +26,11 @@ func TestMain(m *testing.M) {
 func refreshChild() int {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	p := auth.Provider{
-		APIURL: os.Getenv("CHILD_API_URL"), TokenURL: os.Getenv("CHILD_TOKEN_URL"),
+	p := auth.Server{
+		TokenURL: os.Getenv("CHILD_TOKEN_URL"),
 		ClientID: os.Getenv("CHILD_CLIENT_ID"), ClientSecret: os.Getenv("CHILD_CLIENT_SECRET"),
 	}
-	sess, err := auth.NewSession(ctx, p, auth.NewFileStore(os.Getenv("CHILD_TOKEN_FILE")))
+	sess, err := auth.NewSession(ctx, p, auth.NewFileStore(os.Getenv("CHILD_TOKEN_FILE")), auth.ForAPI(os.Getenv("CHILD_API_URL")))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
@@ -42,7 +42,7 @@ func refreshChild() int {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, p.APIURL+"/users/@me", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, os.Getenv("CHILD_API_URL")+"/users/@me", nil)
 	resp, err := sess.Client().Do(req)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)

@@ -48,14 +48,14 @@ func TestTokenEndpointRedirectToAnotherOrigin(t *testing.T) {
 			http.Redirect(w, r, thief.URL+"/steal", status)
 		}))
 		defer redirector.Close()
-		p := auth.Provider{
-			APIURL: redirector.URL + "/api", AuthURL: redirector.URL + "/auth", TokenURL: redirector.URL + "/token",
+		p := auth.Server{
+			AuthURL: redirector.URL + "/auth", TokenURL: redirector.URL + "/token",
 			DeviceURL: redirector.URL + "/device", RevokeURL: redirector.URL + "/revoke",
 			ClientID: "app", ClientSecret: "the-client-secret", AuthStyle: oauth2.AuthStyleInParams,
 		}
 		tok := &oauth2.Token{AccessToken: "old-at", RefreshToken: "the-refresh-token", Expiry: time.Now().Add(-time.Hour)}
 
-		sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(tok))
+		sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(tok), auth.ForAPI(redirector.URL+"/api"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,8 +80,8 @@ func TestTokenEndpointRedirectToAnotherOrigin(t *testing.T) {
 // whatever client carries it.
 func TestSessionTokenStaysOnTheAPIOrigin(t *testing.T) {
 	thief := newCollector(t)
-	p := auth.Provider{APIURL: "http://127.0.0.1:1/api", TokenURL: "http://127.0.0.1:1/token", ClientID: "app"}
-	sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(&oauth2.Token{AccessToken: "the-access-token"}))
+	p := auth.Server{TokenURL: "http://127.0.0.1:1/token", ClientID: "app"}
+	sess, err := auth.NewSession(t.Context(), p, auth.NewMemoryStore(&oauth2.Token{AccessToken: "the-access-token"}), auth.ForAPI("http://127.0.0.1:1/api"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // Revoke asks the server to invalidate tok (RFC 7009): the refresh token,
 // which ends the whole grant on most servers, and the access token. It
 // returns nil without a request when the provider has no revocation URL.
-func Revoke(ctx context.Context, p Provider, tok *oauth2.Token, hc *http.Client) error {
+func Revoke(ctx context.Context, p Server, tok *oauth2.Token, hc *http.Client) error {
 	if p.RevokeURL == "" || tok == nil {
 		return nil
 	}
@@ -33,7 +33,7 @@ func Revoke(ctx context.Context, p Provider, tok *oauth2.Token, hc *http.Client)
 	return nil
 }
 
-func revokeOne(ctx context.Context, p Provider, hc *http.Client, token, hint string) error {
+func revokeOne(ctx context.Context, p Server, hc *http.Client, token, hint string) error {
 	style := p.AuthStyle
 	if style == oauth2.AuthStyleAutoDetect {
 		// Like golang.org/x/oauth2: try HTTP Basic first, then parameters.
@@ -46,7 +46,7 @@ func revokeOne(ctx context.Context, p Provider, hc *http.Client, token, hint str
 	return revokeWith(ctx, p, hc, token, hint, style)
 }
 
-func revokeWith(ctx context.Context, p Provider, hc *http.Client, token, hint string, style oauth2.AuthStyle) error {
+func revokeWith(ctx context.Context, p Server, hc *http.Client, token, hint string, style oauth2.AuthStyle) error {
 	v := url.Values{"token": {token}, "token_type_hint": {hint}}
 	// A public client identifies itself with client_id (RFC 7009 §2.1,
 	// RFC 6749 §2.3).

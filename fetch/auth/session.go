@@ -21,15 +21,16 @@ import (
 // every new token in the store at once, because after a refresh the old
 // refresh token is dead.
 type Session struct {
-	p     Provider
-	api   *url.URL // nil if p.APIURL is empty or bad: then any origin
-	store TokenStore
-	conf  *oauth2.Config
-	base  http.RoundTripper
-	token *http.Client // for the token endpoint
-	logf  func(string, ...any)
-	now   func() time.Time
-	delta time.Duration
+	p      Server
+	api    *url.URL // from ForAPI; nil (any origin) without it
+	apiURL string
+	store  TokenStore
+	conf   *oauth2.Config
+	base   http.RoundTripper
+	token  *http.Client // for the token endpoint
+	logf   func(string, ...any)
+	now    func() time.Time
+	delta  time.Duration
 
 	// refreshing is a mutex that a waiter can give up on when its context
 	// ends; it makes concurrent requests wait for one refresh, not do N.
@@ -54,6 +55,18 @@ func WithHTTPClient(hc *http.Client) SessionOption {
 	}
 }
 
+// ForAPI names the API the tokens are for: the session's client sends a
+// token only to that origin, and refuses a request (or a redirect) to any
+// other. Without it any origin is taken.
+func ForAPI(apiURL string) SessionOption {
+	return func(s *Session) {
+		s.apiURL = apiURL
+		if u, err := url.Parse(apiURL); err == nil && u.Host != "" {
+			s.api = u
+		}
+	}
+}
+
 // WithLogf receives notices (a refresh happened, where a rotated token went).
 // They never contain a token.
 func WithLogf(logf func(format string, a ...any)) SessionOption {
@@ -70,7 +83,7 @@ func WithExpiryDelta(d time.Duration) SessionOption { return func(s *Session) { 
 // NewSession loads the token from store. It fails with an error wrapping
 // ErrLoginRequired when there is none; the token is refreshed lazily, on the
 // first request that needs it.
-func NewSession(ctx context.Context, p Provider, store TokenStore, opts ...SessionOption) (*Session, error) {
+func NewSession(ctx context.Context, p Server, store TokenStore, opts ...SessionOption) (*Session, error) {
 	s := &Session{
 		p:          p,
 		store:      store,
@@ -87,9 +100,6 @@ func NewSession(ctx context.Context, p Provider, store TokenStore, opts ...Sessi
 	}
 	if s.token == nil {
 		s.token = &http.Client{Timeout: tokenTimeout, Transport: s.base}
-	}
-	if u, err := url.Parse(p.APIURL); err == nil && u.Host != "" {
-		s.api = u
 	}
 	tok, err := store.Load(ctx)
 	if errors.Is(err, ErrNoToken) {
@@ -110,8 +120,11 @@ func (s *Session) Client() *http.Client {
 	return &http.Client{Transport: (*transport)(s), CheckRedirect: safehttp.CheckRedirect}
 }
 
-// Provider is the provider the session talks to.
-func (s *Session) Provider() Provider { return s.p }
+// Server is the provider the session talks to.
+func (s *Session) Server() Server { return s.p }
+
+// APIURL is the API the session's tokens are for, as ForAPI named it.
+func (s *Session) APIURL() string { return s.apiURL }
 
 // Store is where the session keeps its token.
 func (s *Session) Store() TokenStore { return s.store }

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/upexport/upexport/fetch/auth"
-	"github.com/upexport/upexport/fetch/auth/authtest"
+	"github.com/upexport/upexport/internal/authtest"
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
@@ -55,7 +55,7 @@ func TestSessionRefresh(t *testing.T) {
 				t.Fatal(err)
 			}
 			var log logBuf
-			sess, err := auth.NewSession(t.Context(), d.Provider, store, auth.WithClock(clock.Now), auth.WithLogf(log.logf))
+			sess, err := auth.NewSession(t.Context(), d.Login, store, auth.ForAPI(d.APIURL), auth.WithClock(clock.Now), auth.WithLogf(log.logf))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +90,7 @@ func TestSessionRefresh(t *testing.T) {
 			}
 			// The old refresh token is dead at the server: a second session
 			// that kept it must be told to log in again.
-			old, _ := auth.NewSession(t.Context(), d.Provider, auth.NewMemoryStore(&oauth2.Token{RefreshToken: tok.RefreshToken}))
+			old, _ := auth.NewSession(t.Context(), d.Login, auth.NewMemoryStore(&oauth2.Token{RefreshToken: tok.RefreshToken}), auth.ForAPI(d.APIURL))
 			if _, err := getMe(t.Context(), old.Client(), d); !errors.Is(err, auth.ErrLoginRequired) {
 				t.Errorf("reusing the old refresh token: %v, want ErrLoginRequired", err)
 			}
@@ -115,7 +115,7 @@ func TestSessionConcurrentRefresh(t *testing.T) {
 			clock.Add(2 * time.Hour)
 			store = auth.NewMemoryStore(&oauth2.Token{AccessToken: at, RefreshToken: rt})
 		}
-		sess, err := auth.NewSession(t.Context(), d.Provider, store, auth.WithClock(clock.Now))
+		sess, err := auth.NewSession(t.Context(), d.Login, store, auth.ForAPI(d.APIURL), auth.WithClock(clock.Now))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,11 +158,11 @@ func TestTokenFilePermissions(t *testing.T) {
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := auth.NewSession(t.Context(), auth.Provider{}, store)
+	_, err := auth.NewSession(t.Context(), auth.Server{}, store)
 	if err == nil || !strings.Contains(err.Error(), "chmod 600 "+path) {
 		t.Fatalf("err = %v, want the chmod advice", err)
 	}
-	if _, err := auth.NewSession(t.Context(), auth.Provider{}, auth.NewFileStore(filepath.Join(dir, "none.json"))); !errors.Is(err, auth.ErrLoginRequired) {
+	if _, err := auth.NewSession(t.Context(), auth.Server{}, auth.NewFileStore(filepath.Join(dir, "none.json"))); !errors.Is(err, auth.ErrLoginRequired) {
 		t.Fatalf("missing file: %v, want ErrLoginRequired", err)
 	}
 	// No temporary files are left behind by the atomic writes.
@@ -211,7 +211,7 @@ func TestEnvTokens(t *testing.T) {
 			if !ok {
 				t.Fatal("env store not used")
 			}
-			sess, err := auth.NewSession(t.Context(), d.Provider, store, auth.WithLogf(log.logf))
+			sess, err := auth.NewSession(t.Context(), d.Login, store, auth.ForAPI(d.APIURL), auth.WithLogf(log.logf))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -243,12 +243,12 @@ func TestRevoke(t *testing.T) {
 	t.Parallel()
 	for _, style := range []oauth2.AuthStyle{oauth2.AuthStyleAutoDetect, oauth2.AuthStyleInParams, oauth2.AuthStyleInHeader} {
 		d := newDemo(t, upserver.Config{})
-		d.Provider.AuthStyle = style
+		d.Login.AuthStyle = style
 		tok := issued(t, d, time.Now(), time.Hour)
-		if err := auth.Revoke(t.Context(), d.Provider, tok, nil); err != nil {
+		if err := auth.Revoke(t.Context(), d.Login, tok, nil); err != nil {
 			t.Fatalf("style %v: %v", style, err)
 		}
-		sess, _ := auth.NewSession(t.Context(), d.Provider, auth.NewMemoryStore(tok))
+		sess, _ := auth.NewSession(t.Context(), d.Login, auth.NewMemoryStore(tok), auth.ForAPI(d.APIURL))
 		if _, err := getMe(t.Context(), sess.Client(), d); !errors.Is(err, auth.ErrLoginRequired) {
 			t.Errorf("style %v: after revocation: %v, want ErrLoginRequired", style, err)
 		}

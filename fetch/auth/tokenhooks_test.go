@@ -15,7 +15,7 @@ import (
 
 // TestTokenHooks: a token endpoint that wants action=requesttoken and
 // wraps its answer as {"status":0,"body":{...}} (errors as HTTP 200 with
-// another status) is reached through Provider.TokenParams and
+// another status) is reached through Server.TokenParams and
 // TokenResponse, for the code exchange and for a refresh.
 func TestTokenHooks(t *testing.T) {
 	var refreshes atomic.Int32
@@ -52,7 +52,7 @@ func TestTokenHooks(t *testing.T) {
 		}
 		return http.StatusOK, env.Body, nil
 	}
-	p := Provider{TokenURL: srv.URL + "/v2/oauth2", ClientID: "c", ClientSecret: "s", AuthStyle: oauth2.AuthStyleInParams,
+	p := Server{TokenURL: srv.URL + "/v2/oauth2", ClientID: "c", ClientSecret: "s", AuthStyle: oauth2.AuthStyleInParams,
 		TokenParams: url.Values{"action": {"requesttoken"}}, TokenResponse: unwrap}
 	ctx := context.Background()
 	tok, err := p.config("http://127.0.0.1/cb").Exchange(p.withClient(ctx, srv.Client()), "code")
@@ -82,7 +82,7 @@ func TestTokenHooks(t *testing.T) {
 }
 
 func TestScopeSeparator(t *testing.T) {
-	p := Provider{AuthURL: "https://example.com/auth", Scopes: []string{"a", "b"}, ScopeSeparator: ","}
+	p := Server{AuthURL: "https://example.com/auth", Scopes: []string{"a", "b"}, ScopeSeparator: ","}
 	u, _ := url.Parse(p.config("").AuthCodeURL("s", p.authURLOptions()...))
 	if got := u.Query().Get("scope"); got != "a,b" {
 		t.Errorf("scope = %q, want a,b", got)

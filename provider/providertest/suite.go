@@ -162,8 +162,8 @@ func (s *suite) run(t *testing.T, ctx context.Context, dir string, fault func(*f
 	if fault != nil {
 		fault(f)
 	}
-	server := s.p.OAuth.WithHooks(auth.Provider{
-		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
+	server := s.p.OAuth.WithHooks(auth.Server{
+		AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.Issuer, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
 		AuthStyle: s.p.OAuth.AuthStyle, Scopes: allScopes(s.p),
 	})
@@ -173,7 +173,7 @@ func (s *suite) run(t *testing.T, ctx context.Context, dir string, fault func(*f
 	if err != nil {
 		t.Fatalf("login to the %s emulator: %v", s.p.Name, err)
 	}
-	sess, err := auth.NewSession(ctx, server, auth.NewMemoryStore(tok), auth.WithHTTPClient(hs.Client()))
+	sess, err := auth.NewSession(ctx, server, auth.NewMemoryStore(tok), auth.ForAPI(info.APIURL), auth.WithHTTPClient(hs.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}

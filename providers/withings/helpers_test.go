@@ -49,8 +49,8 @@ func demoExportRefreshes(t *testing.T, opts provider.DemoOptions, format export.
 		u, _ := url.Parse(info.APIURL)
 		h = wrap(u.Path, demo)
 	}
-	server := p.OAuth.WithHooks(auth.Provider{
-		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL,
+	server := p.OAuth.WithHooks(auth.Server{
+		AuthURL: info.AuthURL, TokenURL: info.TokenURL,
 		ClientID: info.ClientID, ClientSecret: info.ClientSecret, AuthStyle: p.OAuth.AuthStyle, Scopes: p.OAuth.Scopes,
 	})
 	ctx := context.Background()
@@ -60,7 +60,7 @@ func demoExportRefreshes(t *testing.T, opts provider.DemoOptions, format export.
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
-	sess, err := auth.NewSession(ctx, server, auth.NewMemoryStore(tok), auth.WithHTTPClient(hs.Client()))
+	sess, err := auth.NewSession(ctx, server, auth.NewMemoryStore(tok), auth.ForAPI(info.APIURL), auth.WithHTTPClient(hs.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,32 +7,6 @@ import (
 	"time"
 )
 
-func TestParseQuota(t *testing.T) {
-	tests := []struct {
-		in   string
-		want Quota
-		err  bool
-	}{
-		{"150/1h", Quota{150, time.Hour}, false},
-		{"300/10s", Quota{300, 10 * time.Second}, false},
-		{"150/h", Quota{150, time.Hour}, false},
-		{" 5/1m30s ", Quota{5, 90 * time.Second}, false},
-		{"150", Quota{}, true},
-		{"0/1h", Quota{}, true},
-		{"-1/1h", Quota{}, true},
-		{"x/1h", Quota{}, true},
-		{"5/0s", Quota{}, true},
-		{"5/", Quota{}, true},
-		{"5/soon", Quota{}, true},
-	}
-	for _, tt := range tests {
-		got, err := ParseQuota(tt.in)
-		if got != tt.want || (err != nil) != tt.err {
-			t.Errorf("ParseQuota(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.err)
-		}
-	}
-}
-
 func TestQuotaFixedWindowPerUser(t *testing.T) {
 	clock := newFakeClock()
 	s, ts := startServer(t, Config{Users: 2, Quota: Quota{3, 10 * time.Second}, Now: clock.Now})

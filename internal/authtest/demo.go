@@ -20,8 +20,9 @@ import (
 // requests it received.
 type Demo struct {
 	*upserver.Server
-	URL      string
-	Provider auth.Provider // a confidential client with every URL set
+	URL    string
+	APIURL string      // the API the tokens are for
+	Login  auth.Server // a confidential client with every URL set
 
 	TokenHits  atomic.Int64 // requests to the token endpoint
 	RevokeHits atomic.Int64
@@ -44,8 +45,9 @@ func NewDemo(t testing.TB, cfg upserver.Config) *Demo {
 	t.Cleanup(ts.Close)
 	d.URL = ts.URL
 	info := s.Info(ts.URL)
-	d.Provider = auth.Provider{
-		APIURL: info.APIURL, AuthURL: info.AuthURL, TokenURL: info.TokenURL,
+	d.APIURL = info.APIURL
+	d.Login = auth.Server{
+		AuthURL: info.AuthURL, TokenURL: info.TokenURL,
 		DeviceURL: info.DeviceURL, RevokeURL: info.RevokeURL, Issuer: info.BaseURL,
 		ClientID: info.ClientID, ClientSecret: info.ClientSecret,
 		Scopes: []string{"basic_read", "move_read"},

@@ -1,6 +1,6 @@
 // Package authtest has test helpers for logins against the demo server: a
 // headless "browser" that follows an authorization URL and answers the
-// consent form, and a demo server wired up as an auth.Provider.
+// consent form, and a demo server wired up as an auth.Server.
 package authtest
 
 import (

@@ -1,10 +1,10 @@
-// Package auth logs a person in to a Jawbone-UP-compatible OAuth 2.0 server
-// and keeps their token alive: loopback (RFC 8252) and device (RFC 8628)
+// Package auth logs a person in to an OAuth 2.0 server and keeps their
+// token alive: loopback (RFC 8252) and device (RFC 8628)
 // login, a token store that survives concurrent processes, an HTTP client
 // that refreshes on expiry and on 401, and RFC 7009 revocation.
 //
 // Nothing here depends on one server's quirks: every URL, the client
-// credentials and the client authentication style come from a Provider.
+// credentials and the client authentication style come from a Server.
 package auth
 
 import (
@@ -23,9 +23,11 @@ import (
 	"github.com/upexport/upexport/fetch/safehttp"
 )
 
-// Provider holds everything that differs between OAuth servers.
-type Provider struct {
-	APIURL    string // base of the API, e.g. https://jawbone.com/nudge/api/v.1.1
+// Server holds everything that differs between OAuth servers: the
+// endpoints, the client and how it authenticates, and a provider's
+// departures from the RFCs. The API the tokens are for is the session's
+// (ForAPI), not the server's.
+type Server struct {
 	AuthURL   string // authorization endpoint
 	TokenURL  string // token endpoint
 	DeviceURL string // RFC 8628 device authorization endpoint; empty when unsupported
@@ -60,29 +62,10 @@ type Provider struct {
 	Unauthorized func(body []byte) bool
 }
 
-// JawboneScopes are the read scopes of the UP API v1.1 that an export needs.
-var jawboneScopes = []string{
-	"basic_read", "extended_read", "location_read", "friends_read", "mood_read",
-	"move_read", "sleep_read", "meal_read", "weight_read", "generic_event_read",
-	"heartrate_read",
-}
-
-// JawboneProvider returns the endpoints of the real Jawbone UP API. It has no
-// client id: every app registered its own, so the user must supply one.
-// Jawbone had neither a device endpoint nor RFC 7009 revocation.
-func JawboneProvider() Provider {
-	return Provider{
-		APIURL:   "https://jawbone.com/nudge/api/v.1.1",
-		AuthURL:  "https://jawbone.com/auth/oauth2/auth",
-		TokenURL: "https://jawbone.com/auth/oauth2/token",
-		Scopes:   append([]string(nil), jawboneScopes...),
-	}
-}
-
-// Validate reports the first setting that makes the provider unusable for
-// API calls and token refresh.
-func (p Provider) Validate() error {
-	if err := p.ValidateAPI(); err != nil {
+// Validate reports the first setting that makes the server unusable for
+// login and token refresh.
+func (p Server) Validate() error {
+	if err := p.ValidateURLs(); err != nil {
 		return err
 	}
 	if p.TokenURL == "" {
@@ -94,12 +77,12 @@ func (p Provider) Validate() error {
 	return nil
 }
 
-// ValidateAPI reports the first malformed URL: what API calls with an
-// access token alone need, which never talk to the token endpoint and so
-// need no client id.
-func (p Provider) ValidateAPI() error {
+// ValidateURLs reports the first malformed URL: all that API calls with an
+// access token alone need checked, as they never talk to the token
+// endpoint and so need no client id.
+func (p Server) ValidateURLs() error {
 	for _, f := range []struct{ name, val string }{
-		{"api-url", p.APIURL}, {"auth-url", p.AuthURL}, {"token-url", p.TokenURL},
+		{"auth-url", p.AuthURL}, {"token-url", p.TokenURL},
 		{"device-url", p.DeviceURL}, {"revoke-url", p.RevokeURL},
 	} {
 		if f.val == "" {
@@ -115,12 +98,12 @@ func (p Provider) ValidateAPI() error {
 
 // Key identifies the token chain of this provider and client; tokens of
 // different servers or apps must never be mixed up.
-func (p Provider) Key() string {
+func (p Server) Key() string {
 	sum := sha256.Sum256([]byte(p.TokenURL + "\x00" + p.ClientID))
 	return hex.EncodeToString(sum[:8])
 }
 
-func (p Provider) config(redirectURL string) *oauth2.Config {
+func (p Server) config(redirectURL string) *oauth2.Config {
 	scopes := p.Scopes
 	if p.ScopeSeparator != "" && len(scopes) > 1 {
 		scopes = []string{strings.Join(scopes, p.ScopeSeparator)}
@@ -140,7 +123,7 @@ func (p Provider) config(redirectURL string) *oauth2.Config {
 }
 
 // authURLOptions are the extra parameters of the authorization request.
-func (p Provider) authURLOptions() []oauth2.AuthCodeOption {
+func (p Server) authURLOptions() []oauth2.AuthCodeOption {
 	var opts []oauth2.AuthCodeOption
 	for k, vs := range p.AuthParams {
 		for _, v := range vs {
@@ -153,7 +136,7 @@ func (p Provider) authURLOptions() []oauth2.AuthCodeOption {
 // withClient puts hc where golang.org/x/oauth2 looks for the client of
 // token-endpoint requests (code exchange, refresh, device authorization
 // and polling), with p's token hooks around it.
-func (p Provider) withClient(ctx context.Context, hc *http.Client) context.Context {
+func (p Server) withClient(ctx context.Context, hc *http.Client) context.Context {
 	c := tokenClient(hc)
 	if len(p.TokenParams) > 0 || p.TokenResponse != nil {
 		wrapped := *c
