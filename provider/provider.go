@@ -72,6 +72,10 @@ type OAuth struct {
 	// ScopeSeparator joins scopes in the authorization request; a space
 	// when empty.
 	ScopeSeparator string
+	// Unauthorized, when set, reports whether an HTTP 200 answer of the
+	// API rejects the access token in its body; the login then refreshes
+	// the token and replays the request once, as for an HTTP 401.
+	Unauthorized func(body []byte) bool
 }
 
 // API is how the API answers.
@@ -362,13 +366,15 @@ func (r *Registry) All() []*Provider {
 	return out
 }
 
-// WithHooks returns s with the provider's departures from RFC 6749: its
-// scope separator and the extra parameters and answer rewriting of its
-// authorization and token endpoints.
+// WithHooks returns s with the provider's departures from RFC 6749 and
+// RFC 6750: its scope separator, the extra parameters and answer
+// rewriting of its authorization and token endpoints, and its in-band
+// rejection of an access token.
 func (o OAuth) WithHooks(s auth.Server) auth.Server {
 	s.ScopeSeparator = o.ScopeSeparator
 	s.AuthParams = o.AuthParams
 	s.TokenParams = o.TokenParams
 	s.TokenResponse = o.TokenResponse
+	s.Unauthorized = o.Unauthorized
 	return s
 }

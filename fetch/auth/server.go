@@ -55,6 +55,11 @@ type Server struct {
 	// (status and body) into an RFC 6749 one, for servers that wrap it in
 	// an envelope of their own.
 	TokenResponse func(status int, body []byte) (int, []byte, error)
+	// Unauthorized, when set, reports whether the body of an HTTP 200
+	// answer of the API rejects the access token: an API that reports a
+	// bad token in-band (a "status": 401 in the body). The session then
+	// refreshes and replays the request once, as for an HTTP 401.
+	Unauthorized func(body []byte) bool
 }
 
 // Validate reports the first setting that makes the server unusable for

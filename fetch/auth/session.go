@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -252,8 +253,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp, err := s.base.RoundTrip(authorize(req, tok))
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+	if err != nil {
 		return resp, err
+	}
+	rejected := resp.StatusCode == http.StatusUnauthorized
+	if !rejected && resp.StatusCode == http.StatusOK && s.p.Unauthorized != nil {
+		if resp, rejected, err = inBandRejection(resp, s.p.Unauthorized); err != nil {
+			return nil, err
+		}
+	}
+	if !rejected {
+		return resp, nil
 	}
 	// A 401 while the token looked valid: the server revoked or expired it
 	// early. Refresh once and replay, if the body can be sent again.
@@ -262,10 +272,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rerr != nil {
 		if errors.Is(rerr, ErrLoginRequired) {
 			drain(resp)
-			return nil, fmt.Errorf("the server rejected the access token (HTTP 401): %w", rerr)
+			return nil, fmt.Errorf("the server rejected the access token (%s): %w", rejection(resp), rerr)
 		}
 		// A transient refresh failure: hand back the server's own 401.
-		s.logf("refresh after HTTP 401 failed: %v", rerr)
+		s.logf("refresh after %s failed: %v", rejection(resp), rerr)
 		return resp, nil
 	}
 	if !replayable || newTok.AccessToken == tok.AccessToken {
@@ -281,6 +291,40 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	drain(resp)
 	return s.base.RoundTrip(authorize(r2, newTok))
+}
+
+// maxInBandError bounds the start of a 200 answer read to see whether it
+// is an in-band rejection; such answers are a few dozen bytes, and a
+// longer body is data, handed on whole.
+const maxInBandError = 4 << 10
+
+// inBandRejection reads up to maxInBandError bytes of resp's body and asks
+// unauthorized about a body that ended within them. The returned response
+// reads the whole body as it came.
+func inBandRejection(resp *http.Response, unauthorized func([]byte) bool) (*http.Response, bool, error) {
+	head, err := io.ReadAll(io.LimitReader(resp.Body, maxInBandError+1))
+	if err != nil {
+		resp.Body.Close()
+		return nil, false, err
+	}
+	if len(head) > maxInBandError {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		return resp, false, nil
+	}
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(head))
+	return resp, unauthorized(head), nil
+}
+
+// rejection names how the server rejected the token, for messages.
+func rejection(resp *http.Response) string {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return "HTTP 401"
+	}
+	return "in the body of an HTTP 200 answer"
 }
 
 // authorize returns a copy of req carrying tok; a RoundTripper must not

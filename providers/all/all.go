@@ -5,6 +5,7 @@ import (
 	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/providers/jawbone"
 	"github.com/upexport/upexport/providers/oura"
+	"github.com/upexport/upexport/providers/withings"
 )
 
 // Default is the provider used when none is named.
@@ -15,9 +16,10 @@ func Registry() *provider.Registry {
 	r, err := provider.NewRegistry(
 		jawbone.New(),
 		oura.New(),
+		withings.New(),
 	)
 	if err != nil {
-		panic(err) // the list above has a duplicate: a test guards it
+		panic(err) // the list above has a duplicate: TestRegistry guards it
 	}
 	return r
 }
