@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/upexport/upexport/internal/interoptest"
 )
 
 // The interop test reads exports with readers upexport did not write:
@@ -14,46 +16,10 @@ import (
 // test-tools/install.sh. Without them the test skips, unless
 // UPEXPORT_REQUIRE_INTEROP=1 (CI), where a missing reader fails.
 
-const toolsDir = "../test-tools"
-
-// pythonForInterop is Debian's python, which has python3-pandas; a pyenv
-// python3 earlier on PATH does not. UPEXPORT_PYTHON overrides it.
-func pythonForInterop() string {
-	if p := os.Getenv("UPEXPORT_PYTHON"); p != "" {
-		return p
-	}
-	return "/usr/bin/python3"
-}
-
-func requireReader(t *testing.T, name string, probe *exec.Cmd) {
-	t.Helper()
-	out, err := probe.CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := name + " is not installed (run test-tools/install.sh): " + err.Error() + "\n" + string(out)
-	if os.Getenv("UPEXPORT_REQUIRE_INTEROP") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
-func runChecker(t *testing.T, cmd *exec.Cmd) {
-	t.Helper()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Errorf("%s: %v\n%s", filepath.Base(cmd.Args[1]), err, out)
-		return
-	}
-	lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
-	t.Logf("%s", lines[len(lines)-1])
-}
-
 func TestInterop(t *testing.T) {
-	duck := exec.Command("node", "-e", "require('@duckdb/node-api')")
-	duck.Dir = toolsDir
-	requireReader(t, "DuckDB (@duckdb/node-api)", duck)
-	requireReader(t, "pandas/openpyxl", exec.Command(pythonForInterop(), "-c", "import pandas, openpyxl"))
+	interoptest.RequireDuckDB(t)
+	toolsDir := interoptest.ToolsDir(t)
+	interoptest.RequirePandas(t)
 
 	exports := []struct {
 		name string
@@ -86,7 +52,7 @@ func TestInterop(t *testing.T) {
 			continue
 		}
 		fp := filepath.Join(root, e.name+".fingerprints.json")
-		runChecker(t, exec.Command("node", script, "--fingerprints", fp, dirs[e.name]))
+		interoptest.Run(t, exec.Command("node", script, "--fingerprints", fp, dirs[e.name]))
 		b, err := os.ReadFile(fp)
 		if err != nil {
 			t.Fatal(err)
@@ -102,7 +68,7 @@ func TestInterop(t *testing.T) {
 	}
 
 	py := filepath.Join(toolsDir, "pandas-check.py")
-	runChecker(t, exec.Command(pythonForInterop(), py, dirs["csv"]))
-	runChecker(t, exec.Command(pythonForInterop(), py, dirs["csv-gz-bom-year"]))
-	runChecker(t, exec.Command(pythonForInterop(), py, dirs["xlsx"], "--compare-csv", dirs["csv"]))
+	interoptest.Run(t, exec.Command(interoptest.Python(), py, dirs["csv"]))
+	interoptest.Run(t, exec.Command(interoptest.Python(), py, dirs["csv-gz-bom-year"]))
+	interoptest.Run(t, exec.Command(interoptest.Python(), py, dirs["xlsx"], "--compare-csv", dirs["csv"]))
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/upexport/upexport/export"
+	"github.com/upexport/upexport/internal/interoptest"
 )
 
 // The interop test reads Withings exports with readers upexport did not
@@ -16,50 +17,16 @@ import (
 // (test-tools/pandas-check.py, CSV and XLSX). Without them it skips,
 // unless UPEXPORT_REQUIRE_INTEROP=1 (CI), where a missing reader fails.
 
-const toolsDir = "../../test-tools"
-
-func python() string {
-	if p := os.Getenv("UPEXPORT_PYTHON"); p != "" {
-		return p
-	}
-	return "/usr/bin/python3"
-}
-
-func requireReader(t *testing.T, name string, probe *exec.Cmd) {
-	t.Helper()
-	out, err := probe.CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := name + " is not installed (run test-tools/install.sh): " + err.Error() + "\n" + string(out)
-	if os.Getenv("UPEXPORT_REQUIRE_INTEROP") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
-func runChecker(t *testing.T, cmd *exec.Cmd) {
-	t.Helper()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Errorf("%s: %v\n%s", filepath.Base(cmd.Args[1]), err, out)
-		return
-	}
-	lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
-	t.Logf("%s", lines[len(lines)-1])
-}
-
 func TestInteropDuckDB(t *testing.T) {
 	t.Parallel()
-	duck := exec.Command("node", "-e", "require('@duckdb/node-api')")
-	duck.Dir = toolsDir
-	requireReader(t, "DuckDB (@duckdb/node-api)", duck)
+	interoptest.RequireDuckDB(t)
+	toolsDir := interoptest.ToolsDir(t)
 	script := filepath.Join(toolsDir, "duckdb-check.mjs")
 	var fps [][]byte
 	for _, f := range []export.Format{export.Parquet, export.CSV} {
 		dir := demoExport(t, providerOptions(), f, nil)
 		fp := filepath.Join(t.TempDir(), string(f)+".fingerprints.json")
-		runChecker(t, exec.Command("node", script, "--fingerprints", fp, dir))
+		interoptest.Run(t, exec.Command("node", script, "--fingerprints", fp, dir))
 		b, err := os.ReadFile(fp)
 		if err != nil {
 			t.Fatal(err)
@@ -79,8 +46,8 @@ func TestInteropDuckDB(t *testing.T) {
 // and the checker's matter, not this provider's.
 func TestInteropPandas(t *testing.T) {
 	t.Parallel()
-	requireReader(t, "pandas/openpyxl", exec.Command(python(), "-c", "import pandas, openpyxl"))
-	py := filepath.Join(toolsDir, "pandas-check.py")
+	interoptest.RequirePandas(t)
+	py := filepath.Join(interoptest.ToolsDir(t), "pandas-check.py")
 	csvDir := demoExport(t, providerOptions(), export.CSV, nil)
-	runChecker(t, exec.Command(python(), py, csvDir))
+	interoptest.Run(t, exec.Command(interoptest.Python(), py, csvDir))
 }
