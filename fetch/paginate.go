@@ -145,37 +145,18 @@ func (p *NextLink) Paginate(ctx context.Context, c *Client, r Read, fn func(Page
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.Endpoint, err)
 	}
-	u, err := c.firstURL(r)
-	if err != nil {
-		return err
-	}
-	loop := linkLoop{c: c, r: r, seen: map[string]bool{}}
-	for {
-		if pe, ok := loop.next(u); !ok {
-			return pe
-		}
-		data, user, err := c.get(ctx, r.Endpoint, u)
-		if err != nil {
-			return &PageError{Endpoint: r.Endpoint, Page: loop.n, URL: redacted(u), Err: err}
-		}
+	return c.pages(ctx, r, fn, func(data json.RawMessage, _ *url.URL) ([]json.RawMessage, *url.URL, error) {
 		items, rest, err := itemsAt(dec, data)
 		if err != nil {
-			return &PageError{Endpoint: r.Endpoint, Page: loop.n, URL: redacted(u),
-				Err: fmt.Errorf("data is not a collection: %w", err)}
-		}
-		if err := fn(Page{Number: loop.n, URL: redacted(u), User: user, Items: items}); err != nil {
-			return err
+			return nil, nil, fmt.Errorf("data is not a collection: %w", err)
 		}
 		link := textValue(rest[0])
 		if link == "" {
-			return nil
+			return items, nil, nil
 		}
 		next, err := c.resolve(link)
-		if err != nil {
-			return &PageError{Endpoint: r.Endpoint, Page: loop.n, URL: redacted(u), Err: err}
-		}
-		u = next
-	}
+		return items, next, err
+	})
 }
 
 // Token pages by a token (a cursor) in each answer, sent back as the
@@ -231,7 +212,7 @@ func (p *Offset) Paginate(ctx context.Context, c *Client, r Read, fn func(Page) 
 			return nil, false, err
 		}
 		read += len(items)
-		more, err := truth(rest[0])
+		more, err := Flag(rest[0])
 		if err != nil || !more {
 			return items, false, err
 		}
@@ -244,15 +225,16 @@ func (p *Offset) Paginate(ctx context.Context, c *Client, r Read, fn func(Page) 
 	})
 }
 
-// truth reads a flag that may be true/false, 0/1 or absent (false).
-func truth(raw json.RawMessage) (bool, error) {
+// Flag reads a flag that may be true/false, 0/1 (as numbers or strings)
+// or absent (false), as APIs send "more".
+func Flag(raw json.RawMessage) (bool, error) {
 	switch s := string(raw); s {
 	case "", "null", "false", "0", `"false"`, `"0"`:
 		return false, nil
 	case "true", "1", `"true"`, `"1"`:
 		return true, nil
 	}
-	return false, fmt.Errorf("the more flag is %.40s, not a boolean", raw)
+	return false, fmt.Errorf("the flag is %.40s, not a boolean", raw)
 }
 
 // PageNumber pages by a page number sent as Param, from First, until a
@@ -294,13 +276,36 @@ func (p *PageNumber) Paginate(ctx context.Context, c *Client, r Read, fn func(Pa
 // whether there is a next page.
 func (c *Client) follow(ctx context.Context, r Read, fn func(Page) error,
 	next func(data json.RawMessage, q url.Values) ([]json.RawMessage, bool, error)) error {
+	var q url.Values
+	return c.pages(ctx, r, fn, func(data json.RawMessage, u *url.URL) ([]json.RawMessage, *url.URL, error) {
+		if q == nil {
+			q = u.Query()
+		}
+		items, more, err := next(data, q)
+		if err != nil || !more {
+			if err != nil {
+				err = fmt.Errorf("data is not a collection: %w", err)
+			}
+			return items, nil, err
+		}
+		nu := *u
+		nu.RawQuery = q.Encode()
+		return items, &nu, nil
+	})
+}
+
+// pages is the paging loop: it asks for r's first page, hands each page
+// to fn, and asks for the page next names until it names none. It
+// refuses a page asked for before (a server that loops) and one past
+// MaxPages.
+func (c *Client) pages(ctx context.Context, r Read, fn func(Page) error,
+	next func(data json.RawMessage, u *url.URL) ([]json.RawMessage, *url.URL, error)) error {
 	u, err := c.firstURL(r)
 	if err != nil {
 		return err
 	}
 	loop := linkLoop{c: c, r: r, seen: map[string]bool{}}
-	q := u.Query()
-	for {
+	for u != nil {
 		if pe, ok := loop.next(u); !ok {
 			return pe
 		}
@@ -308,21 +313,16 @@ func (c *Client) follow(ctx context.Context, r Read, fn func(Page) error,
 		if err != nil {
 			return &PageError{Endpoint: r.Endpoint, Page: loop.n, URL: redacted(u), Err: err}
 		}
-		items, more, err := next(data, q)
+		items, nu, err := next(data, u)
 		if err != nil {
-			return &PageError{Endpoint: r.Endpoint, Page: loop.n, URL: redacted(u),
-				Err: fmt.Errorf("data is not a collection: %w", err)}
+			return &PageError{Endpoint: r.Endpoint, Page: loop.n, URL: redacted(u), Err: err}
 		}
 		if err := fn(Page{Number: loop.n, URL: redacted(u), User: user, Items: items}); err != nil {
 			return err
 		}
-		if !more {
-			return nil
-		}
-		nu := *u
-		nu.RawQuery = q.Encode()
-		u = &nu
+		u = nu
 	}
+	return nil
 }
 
 // Single reads an endpoint that answers with one value. With Items unset

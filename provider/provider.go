@@ -192,6 +192,20 @@ func (p *Provider) Lookup(name string) (Resource, bool) {
 	return p.Resources[i], true
 }
 
+// AllScopes is every scope the login asks for by default or a resource
+// needs: what an emulator grants a demo login.
+func (p *Provider) AllScopes() []string {
+	out := slices.Clone(p.OAuth.Scopes)
+	for _, r := range p.Resources {
+		for _, sc := range r.Scopes {
+			if !slices.Contains(out, sc) {
+				out = append(out, sc)
+			}
+		}
+	}
+	return out
+}
+
 // Children returns the child resources of parent, in export order.
 func (p *Provider) Children(parent string) []Resource {
 	var out []Resource

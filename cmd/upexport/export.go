@@ -318,7 +318,7 @@ func startDemo(c *cli.Context, prov *provider.Provider, log *slog.Logger) (stop 
 	p := prov.OAuth.WithHooks(auth.Server{
 		AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.Issuer, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
-		Scopes: demoScopes(prov), AuthStyle: prov.OAuth.AuthStyle,
+		Scopes: prov.AllScopes(), AuthStyle: prov.OAuth.AuthStyle,
 	})
 	log.Info("demo server", "url", base)
 	hc := httpClient(c)
@@ -338,20 +338,6 @@ func startDemo(c *cli.Context, prov *provider.Provider, log *slog.Logger) (stop 
 		return nil, nil, fmt.Errorf("demo login: %w", err)
 	}
 	return stop, sess, nil
-}
-
-// demoScopes are the provider's default scopes plus any other scope a
-// resource needs: the emulator grants every one.
-func demoScopes(prov *provider.Provider) []string {
-	out := slices.Clone(prov.OAuth.Scopes)
-	for _, ep := range prov.Resources {
-		for _, sc := range ep.Scopes {
-			if !slices.Contains(out, sc) {
-				out = append(out, sc)
-			}
-		}
-	}
-	return out
 }
 
 // sessionScopes are the scopes the server granted, or nil when it did not

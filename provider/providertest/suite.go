@@ -165,7 +165,7 @@ func (s *suite) run(t *testing.T, ctx context.Context, dir string, fault func(*f
 	server := s.p.OAuth.WithHooks(auth.Server{
 		AuthURL: info.AuthURL, TokenURL: info.TokenURL, DeviceURL: info.DeviceURL,
 		RevokeURL: info.RevokeURL, Issuer: info.Issuer, ClientID: info.ClientID, ClientSecret: info.ClientSecret,
-		AuthStyle: s.p.OAuth.AuthStyle, Scopes: allScopes(s.p),
+		AuthStyle: s.p.OAuth.AuthStyle, Scopes: s.p.AllScopes(),
 	})
 	tok, err := auth.LoginLoopback(ctx, server, auth.LoopbackOptions{
 		OpenURL: auth.HTTPOpener(hs.Client()), Timeout: 30 * time.Second, HTTPClient: hs.Client(),
@@ -207,20 +207,6 @@ var fixedNow = func() func() time.Time {
 	now := time.Now().UTC().Truncate(time.Hour)
 	return func() time.Time { return now }
 }()
-
-// allScopes is every scope the provider's login asks for or a resource
-// needs.
-func allScopes(p *provider.Provider) []string {
-	out := slices.Clone(p.OAuth.Scopes)
-	for _, r := range p.Resources {
-		for _, sc := range r.Scopes {
-			if !slices.Contains(out, sc) {
-				out = append(out, sc)
-			}
-		}
-	}
-	return out
-}
 
 func (s *suite) failResource(t *testing.T) provider.Resource {
 	if s.opts.FailResource != "" {

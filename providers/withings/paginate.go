@@ -69,7 +69,7 @@ func (p *offsetPages) Paginate(ctx context.Context, c *fetch.Client, r fetch.Rea
 		if err := fn(fetch.Page{Number: n, User: user, Items: kept}); err != nil {
 			return err
 		}
-		more, err := truth(body["more"])
+		more, err := fetch.Flag(body["more"])
 		if err != nil {
 			return fmt.Errorf("%s page %d: %w", r.Endpoint, n, err)
 		}
@@ -242,17 +242,6 @@ func clone(q url.Values) url.Values {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
-}
-
-// truth reads more: true/false, 0/1, or absent (false) (§3).
-func truth(raw json.RawMessage) (bool, error) {
-	switch s := string(raw); s {
-	case "", "null", "false", "0", `"false"`, `"0"`:
-		return false, nil
-	case "true", "1", `"true"`, `"1"`:
-		return true, nil
-	}
-	return false, fmt.Errorf("more is %.40s, not a boolean", raw)
 }
 
 func intOf(raw json.RawMessage) (int, bool) {
