@@ -121,9 +121,10 @@ for part in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":"):
 row = {"tool": tool, "days": int(days), "run": int(run), "wall": wall,
        "user": float(field("User time (seconds)")), "sys": float(field("System time (seconds)")),
        "rss_kb": int(field("Maximum resident set size (kbytes)")), "counts": json.loads(counts)}
-m = re.search(r"(\d+) requests, (\d+) retries", open(log).read())
+# The summary writes counts with thousands separators ("2,617 requests").
+m = re.search(r"([\d,]+) requests, ([\d,]+) retries", open(log).read())
 if m:
-    row["requests"], row["retries"] = int(m.group(1)), int(m.group(2))
+    row["requests"], row["retries"] = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
 print(json.dumps(row))
 EOF
 	tail -n 1 "$results" >&2
