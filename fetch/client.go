@@ -60,6 +60,10 @@ type Options struct {
 	// wait for the quota, and until when (for progress displays), instead
 	// of the Logger. It must not block.
 	OnQuotaWait func(endpoint string, until time.Time)
+	// Header is sent with every request, over the client's own Accept:
+	// what an API reads from headers rather than the query (Fitbit's
+	// Accept-Language picks the unit system of every number).
+	Header http.Header
 }
 
 // DefaultRetries is the --retries default: enough for a flaky network and
@@ -269,6 +273,12 @@ func (c *Client) try(ctx context.Context, endpoint string, u *url.URL) (*answer,
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
+	for k, vs := range c.opts.Header {
+		req.Header.Del(k)
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
 	c.Stats.Requests.Add(1)
 	start := time.Now()
 	resp, err := c.http.Do(req)

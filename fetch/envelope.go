@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Envelope says where an API's responses keep their payload, the user they
@@ -30,7 +31,8 @@ type Envelope struct {
 	// in-band "too many requests" as a 429). A code not listed stands for
 	// itself.
 	Status map[int]int
-	// Paths of an error's text: a message, a type, a detail.
+	// Paths of an error's text: a message, a type, a detail. A path
+	// through a list of errors reads its first element.
 	Message, ErrorType, ErrorDetail string
 }
 
@@ -58,6 +60,24 @@ func newEnvelopeReader(e Envelope) (*envelopeReader, error) {
 	for _, p := range paths {
 		if p != "" && !slices.Contains(uniq, p) {
 			uniq = append(uniq, p)
+		}
+	}
+	// An error path's first segment is read as a value of its own, so
+	// that the rest is read inside it even when it is a list of errors
+	// ({"errors": [{"errorType": ...}]}): the first error is reported.
+	// Not when a success path lies under it: that value must stay an
+	// object.
+	for _, p := range []string{e.Message, e.ErrorType, e.ErrorDetail} {
+		outer, _, nested := strings.Cut(p, ".")
+		if !nested || slices.Contains(uniq, outer) {
+			continue
+		}
+		under := false
+		for _, q := range []string{e.Data, e.User, e.Code} {
+			under = under || q == outer || strings.HasPrefix(q, outer+".")
+		}
+		if !under {
+			uniq = append(uniq, outer)
 		}
 	}
 	dec, err := newPathDecoder(uniq...)

@@ -47,6 +47,8 @@ func TestEnvelopeOpen(t *testing.T) {
 		{name: "status unmapped", env: statusEnvelope, body: `{"status":2555,"error":"An unknown error occurred"}`,
 			status: 2555, message: "An unknown error occurred"},
 		{name: "status as string", env: statusEnvelope, body: `{"status":"601","error":"x"}`, status: 429, code: 601, message: "x"},
+		{name: "bare list", env: fitbitEnvelope, body: `[{"dateTime":"2024-03-05"}]`, data: `[{"dateTime":"2024-03-05"}]`},
+		{name: "bare list malformed", env: fitbitEnvelope, body: `[{"dateTime":`, malform: true},
 		{name: "malformed", env: upEnvelope, body: `{"meta":`, malform: true},
 		{name: "meta not an object", env: upEnvelope, body: `{"meta":"x","data":{}}`, malform: true},
 	}
@@ -83,6 +85,24 @@ func TestEnvelopeOpen(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// fitbitEnvelope reads Fitbit's errors, a list: {"errors": [{...}]}.
+var fitbitEnvelope = Envelope{Message: "errors.message", ErrorType: "errors.errorType", ErrorDetail: "errors.fieldName"}
+
+func TestEnvelopeErrorList(t *testing.T) {
+	r, err := newEnvelopeReader(fitbitEnvelope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ae := r.apiError(401, []byte(`{"errors":[{"errorType":"expired_token","message":"Access token expired: x"},{"errorType":"other"}],"success":false}`))
+	if ae.ErrorType != "expired_token" || ae.Message != "Access token expired: x" || ae.Body != "" {
+		t.Errorf("error list = %+v, want the first error's type and message", ae)
+	}
+	ae = r.apiError(429, []byte(`{"errors":[{"errorType":"system","fieldName":"n/a","message":"Too Many Requests"}]}`))
+	if ae.ErrorType != "system" || ae.ErrorDetail != "n/a" {
+		t.Errorf("error list = %+v", ae)
 	}
 }
 

@@ -161,6 +161,14 @@ func (d *pathDecoder) decode(body []byte) ([]json.RawMessage, error) {
 	}
 	for outer, sub := range d.inner {
 		v := bytes.TrimSpace(byPath[outer])
+		if len(v) > 0 && v[0] == '[' {
+			// A list's paths are read in its first element: an error
+			// list ({"errors": [{"message": ...}]}) names its first error.
+			var list []json.RawMessage
+			if json.Unmarshal(v, &list) == nil && len(list) > 0 {
+				v = bytes.TrimSpace(list[0])
+			}
+		}
 		if len(v) == 0 || v[0] != '{' {
 			continue // absent, null or not an object: nothing inside
 		}
@@ -177,6 +185,21 @@ func (d *pathDecoder) decode(body []byte) ([]json.RawMessage, error) {
 }
 
 func (d *pathDecoder) decodeFlat(body []byte) ([]json.RawMessage, error) {
+	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] != '{' {
+		// A body that is not an object (a bare list, as some APIs answer)
+		// has nothing at any path but the empty one.
+		var raw json.RawMessage
+		if err := json.Unmarshal(body, &raw); err != nil {
+			return nil, err
+		}
+		out := make([]json.RawMessage, len(d.index))
+		for i, chain := range d.index {
+			if chain == nil {
+				out[i] = body
+			}
+		}
+		return out, nil
+	}
 	v := reflect.New(d.typ)
 	if err := json.Unmarshal(body, v.Interface()); err != nil {
 		return nil, err

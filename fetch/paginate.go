@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -367,7 +368,7 @@ func (p *Single) Paginate(ctx context.Context, c *Client, r Read, fn func(Page) 
 }
 
 // PerDay asks about one day per request, Param set to the day in Format
-// (a Go time layout), for each day from Window.Since to Window.Until, or
+// (a Go time layout), or "{Param}" in the path replaced by it, for each day from Window.Since to Window.Until, or
 // without Since for the days in Window.Days. Each day's answer is read by
 // Inner, or as OpenItems reads it when Inner is nil. Days are asked
 // Concurrency at a time and handed to fn in order. On an incremental run
@@ -410,8 +411,14 @@ func (p *PerDay) Paginate(ctx context.Context, c *Client, r Read, fn func(Page) 
 			for k, v := range r.Query {
 				q[k] = v
 			}
-			q.Set(p.Param, day)
-			u, err := c.firstURL(Read{Endpoint: r.Endpoint, Path: r.Path, Query: q})
+			path := r.Path
+			if ph := "{" + p.Param + "}"; strings.Contains(path, ph) {
+				// The day goes in the path (.../date/2024-03-06/1d.json).
+				path = strings.ReplaceAll(path, ph, url.PathEscape(day))
+			} else {
+				q.Set(p.Param, day)
+			}
+			u, err := c.firstURL(Read{Endpoint: r.Endpoint, Path: path, Query: q})
 			if err != nil {
 				return err
 			}

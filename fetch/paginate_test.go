@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,11 +19,15 @@ import (
 type pagedServer struct {
 	mu      sync.Mutex
 	queries []string
+	paths   []string
+	headers []http.Header
 }
 
 func (s *pagedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.queries = append(s.queries, r.URL.RawQuery)
+	s.paths = append(s.paths, r.URL.Path)
+	s.headers = append(s.headers, r.Header.Clone())
 	s.mu.Unlock()
 	q := r.URL.Query()
 	items := func(from, to int) string {
@@ -77,6 +82,8 @@ func (s *pagedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		fmt.Fprintf(w, `{"day":%q}`, d)
+	case "/api/day/2024-01-01/1d.json", "/api/day/2024-01-02/1d.json": // the day in the path
+		fmt.Fprintf(w, `{"path":%q}`, r.URL.Path)
 	case "/api/window": // one item per window, naming it
 		fmt.Fprintf(w, `{"items":[{"start":%q,"end":%q}]}`, q.Get("startdate"), q.Get("enddate"))
 	default:
@@ -216,6 +223,42 @@ func TestPerDay(t *testing.T) {
 	got, err = readAll(t, c, p, r)
 	if err != nil || len(got) != 2 || len(ps.queries) != 2 {
 		t.Fatalf("dependency days: %v, %v, asked %v", got, err, ps.queries)
+	}
+}
+
+func TestPerDayInPath(t *testing.T) {
+	c, ps := newPagedClient(t, Envelope{})
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	r := Read{Endpoint: "days", Path: "day/{date}/1d.json",
+		Window: Window{Since: day("2024-01-01"), Until: day("2024-01-02")}}
+	if _, err := readAll(t, c, &PerDay{Param: "date", Format: time.DateOnly, NotFoundIsEmpty: true}, r); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(ps.paths)
+	if want := []string{"/api/day/2024-01-01/1d.json", "/api/day/2024-01-02/1d.json"}; !slices.Equal(ps.paths, want) {
+		t.Errorf("paths = %v, want %v", ps.paths, want)
+	}
+	for _, q := range ps.queries {
+		if q != "" {
+			t.Errorf("the day went into the query too: %q", q)
+		}
+	}
+}
+
+func TestOptionsHeader(t *testing.T) {
+	ps := &pagedServer{}
+	srv := httptest.NewServer(ps)
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Options{HTTPClient: srv.Client(), APIURL: srv.URL + "/api", Retries: -1,
+		Header: http.Header{"Accept-Language": {"metric"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readAll(t, c, &Single{}, Read{Endpoint: "one", Path: "day/2024-01-01/1d.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.headers) != 1 || ps.headers[0].Get("Accept-Language") != "metric" || ps.headers[0].Get("Accept") != "application/json" {
+		t.Errorf("headers sent = %v, want Accept-Language: metric beside Accept", ps.headers)
 	}
 }
 
