@@ -19,6 +19,12 @@ func (r *run) provenance(start time.Time) export.Provenance {
 		UserXID:       r.userXID(),
 		RunStart:      start,
 	}
+	for k := range r.cfg.Provider.API.Header {
+		if p.RequestHeaders == nil {
+			p.RequestHeaders = map[string]string{}
+		}
+		p.RequestHeaders[k] = r.cfg.Provider.API.Header.Get(k)
+	}
 	if r.state != nil {
 		p.Since, p.Until = r.state.Since, r.state.Until
 		if r.cfg.FromRaw != "" {

@@ -88,6 +88,10 @@ type API struct {
 	WhoAmI string
 	// UserName, when set, reads a person's name from WhoAmI's answer.
 	UserName func(json.RawMessage) string
+	// Header is sent with every API request (fetch.Options.Header) and
+	// recorded in the manifest: what the API reads from headers and that
+	// changes the data (Fitbit's Accept-Language picks the units).
+	Header http.Header
 }
 
 // Resource is one readable resource of the API.

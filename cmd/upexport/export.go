@@ -228,6 +228,7 @@ func runExport(c *cli.Context, reg *provider.Registry) error {
 			HTTPClient:   sess.Client(),
 			APIURL:       sess.APIURL(),
 			Envelope:     prov.API.Envelope,
+			Header:       prov.API.Header,
 			Concurrency:  c.Int("concurrency"),
 			Rate:         c.Float64("rate"),
 			Retries:      c.Int("retries"),

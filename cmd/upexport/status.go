@@ -70,7 +70,7 @@ func whoAmI(ctx context.Context, p *provider.Provider, sess *auth.Session) (stri
 		return "(the API has no call that says who is logged in)", nil
 	}
 	c, err := fetch.NewClient(fetch.Options{HTTPClient: sess.Client(), APIURL: sess.APIURL(),
-		Envelope: p.API.Envelope})
+		Envelope: p.API.Envelope, Header: p.API.Header})
 	if err != nil {
 		return "", err
 	}

@@ -194,7 +194,7 @@ func (s *suite) run(t *testing.T, ctx context.Context, dir string, fault func(*f
 		retries = 1 // the injected failure is permanent: fail it quickly
 	}
 	c.Client, err = fetch.NewClient(fetch.Options{HTTPClient: sess.Client(), APIURL: info.APIURL,
-		Envelope: s.p.API.Envelope, Concurrency: 4, Retries: retries, MaxWait: 10 * time.Millisecond})
+		Envelope: s.p.API.Envelope, Header: s.p.API.Header, Concurrency: 4, Retries: retries, MaxWait: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
