@@ -3,6 +3,7 @@ package all
 
 import (
 	"github.com/upexport/upexport/provider"
+	"github.com/upexport/upexport/providers/fitbit"
 	"github.com/upexport/upexport/providers/jawbone"
 	"github.com/upexport/upexport/providers/oura"
 	"github.com/upexport/upexport/providers/withings"
@@ -14,6 +15,7 @@ const Default = jawbone.Name
 // Registry returns a registry of every built-in provider.
 func Registry() *provider.Registry {
 	r, err := provider.NewRegistry(
+		fitbit.New(),
 		jawbone.New(),
 		oura.New(),
 		withings.New(),

@@ -29,6 +29,7 @@ const Name = "fitbit"
 const (
 	Profile          = "profile"
 	Devices          = "devices"
+	ActivitySteps    = "activity_steps"
 	Heart            = "heart"
 	IntradaySteps    = "intraday_steps"
 	IntradayCalories = "intraday_calories"
@@ -160,15 +161,21 @@ func resources() []provider.Resource {
 			Paginator: &split{inner: whole{}, zone: true, profiles: pr}, Keys: itemKeys},
 	}
 	for _, s := range activitySeries {
-		rs = append(rs, ranged(s.resource, "1/user/-/activities/"+s.res+"/date/{start}/{end}.json", "activity",
-			s.res+" per day", activityDays, "activities-"+s.res))
+		r := ranged(s.resource, "1/user/-/activities/"+s.res+"/date/{start}/{end}.json", "activity",
+			s.res+" per day", activityDays, "activities-"+s.res)
+		if s.resource == ActivitySteps {
+			r.Keys = activeDayKeys
+		}
+		rs = append(rs, r)
 	}
+	heart := ranged(Heart, "1/user/-/activities/heart/date/{start}/{end}.json", "heartrate", "heart-rate zones and resting heart rate per day",
+		heartDays, "activities-heart")
+	heart.Keys = activeDayKeys
 	rs = append(rs,
-		ranged(Heart, "1/user/-/activities/heart/date/{start}/{end}.json", "heartrate", "heart-rate zones and resting heart rate per day",
-			heartDays, "activities-heart"),
-		perDay(IntradaySteps, "steps", "activity", "activity_steps"),
-		perDay(IntradayCalories, "calories", "activity", "activity_steps"),
-		perDay(IntradayDistance, "distance", "activity", "activity_steps"),
+		heart,
+		perDay(IntradaySteps, "steps", "activity", ActivitySteps),
+		perDay(IntradayCalories, "calories", "activity", ActivitySteps),
+		perDay(IntradayDistance, "distance", "activity", ActivitySteps),
 		perDay(IntradayHeart, "heart", "heartrate", Heart),
 		logs(Sleep, "1.2/user/-/sleep/date/{start}/{end}.json", "sleep", "sleep logs (v1.2) with their stages", sleepDays, "sleep"),
 		logs(WeightLogs, "1/user/-/body/log/weight/date/{start}/{end}.json", "weight", "weight logs", weightDays, "weight"),

@@ -97,3 +97,49 @@ func dayNumber(t time.Time) int64 {
 	y, m, d := t.Date()
 	return int64(y)*10000 + int64(m)*100 + int64(d)
 }
+
+// activeDayKeys are itemKeys of a daily steps value or heart element,
+// whose day counts as one with data (what the intraday resources ask
+// about) only when it has any: Fitbit answers "0" steps, and heart zones
+// of no minutes, for every day without data back to the account's first.
+func activeDayKeys(raw json.RawMessage) (provider.Keys, error) {
+	k, err := itemKeys(raw)
+	if err != nil {
+		return k, err
+	}
+	var v struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if json.Unmarshal(raw, &v) != nil || !hasData(v.Value) {
+		k.Day = 0
+	}
+	return k, nil
+}
+
+// hasData reports whether a daily value holds data: a non-zero number,
+// or a heart value with a resting heart rate or minutes in a zone.
+func hasData(value json.RawMessage) bool {
+	var n json.Number
+	if json.Unmarshal(value, &n) == nil {
+		f, err := n.Float64()
+		return err != nil || f != 0
+	}
+	var h struct {
+		RestingHeartRate json.Number `json:"restingHeartRate"`
+		Zones            []struct {
+			Minutes json.Number `json:"minutes"`
+		} `json:"heartRateZones"`
+	}
+	if json.Unmarshal(value, &h) != nil {
+		return true
+	}
+	if h.RestingHeartRate != "" {
+		return true
+	}
+	for _, z := range h.Zones {
+		if f, err := z.Minutes.Float64(); err == nil && f > 0 {
+			return true
+		}
+	}
+	return false
+}
