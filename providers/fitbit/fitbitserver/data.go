@@ -241,7 +241,7 @@ func (d *dataset) restingHR(n int64) int {
 // dropped.
 type minutes struct {
 	n      int64
-	exists [1440]bool // false for the hour a spring-forward skips
+	exists [1440]bool  // false for the hour a spring-forward skips
 	unix   [1440]int64 // the minute's start
 	worn   [1440]bool
 	asleep [1440]bool
