@@ -89,7 +89,7 @@ func window(rest []string) (lo, hi int, e *apiError) {
 	return lo, hi, nil
 }
 
-func clock(i int) string {
+func clockTime(i int) string {
 	return strconv.Itoa(i/600) + strconv.Itoa(i/60%10) + ":" + strconv.Itoa(i%60/10) + strconv.Itoa(i%10) + ":00"
 }
 
@@ -187,7 +187,7 @@ func (d *dataset) activityIntraday(c *call, res, date, level string, rest []stri
 		if !b.any {
 			continue
 		}
-		item := obj{"time": clock(start)}
+		item := obj{"time": clockTime(start)}
 		switch res {
 		case "steps", "floors":
 			item["value"] = int(b.sum)
@@ -261,7 +261,7 @@ func (d *dataset) heartIntraday(c *call, date, level string, rest []string) (any
 				continue
 			}
 			for sec := r.IntN(10); sec < 60; sec += between(r, 3, 15) {
-				items = append(items, obj{"time": clock(i)[:6] + twoDigits(sec), "value": int(m.heart[i]) + jitter(r)})
+				items = append(items, obj{"time": clockTime(i)[:6] + twoDigits(sec), "value": int(m.heart[i]) + jitter(r)})
 			}
 		}
 	} else {
@@ -276,7 +276,7 @@ func (d *dataset) heartIntraday(c *call, date, level string, rest []string) (any
 				}
 			}
 			if k > 0 {
-				items = append(items, obj{"time": clock(start), "value": int(math.Round(float64(sum) / float64(k)))})
+				items = append(items, obj{"time": clockTime(start), "value": int(math.Round(float64(sum) / float64(k)))})
 			}
 		}
 	}
@@ -320,13 +320,9 @@ type logStats struct {
 
 func (d *dataset) logStats(l activityLog, m *minutes) logStats {
 	var st logStats
-	y, mo, dd := dayTime(l.day).Date()
+	from, to := l.b.from.Unix(), l.b.to.Unix()
 	for i := range 1440 {
-		if !m.exists[i] {
-			continue
-		}
-		t := time.Date(y, mo, dd, i/60, i%60, 0, 0, home)
-		if !l.b.has(t) {
+		if !m.exists[i] || m.unix[i] < from || m.unix[i] >= to {
 			continue
 		}
 		st.steps += int(m.steps[i])

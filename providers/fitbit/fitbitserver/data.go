@@ -241,7 +241,8 @@ func (d *dataset) restingHR(n int64) int {
 // dropped.
 type minutes struct {
 	n      int64
-	exists [1440]bool // false for the hour a spring-forward skips
+	exists [1440]bool  // false for the hour a spring-forward skips
+	unix   [1440]int64 // the minute's start
 	worn   [1440]bool
 	asleep [1440]bool
 	run    [1440]bool
@@ -272,32 +273,59 @@ func (d *dataset) minutes(n int64) *minutes {
 	}
 	r := d.rng("minutes", n)
 	off := d.offDay(n)
-	sleeps := []night{d.night(n), d.night(n + 1)}
-	nap, hasNap := d.nap(n)
-	bouts := d.bouts(n)
-	aside := d.offWrist(n)
+	type stretch struct {
+		from, to int64 // Unix seconds, [from, to)
+		worn     bool  // sleeps: the tracker was on
+		run      bool  // bouts
+	}
+	in := func(ss []stretch, u int64) *stretch {
+		for i := range ss {
+			if u >= ss[i].from && u < ss[i].to {
+				return &ss[i]
+			}
+		}
+		return nil
+	}
+	var sleeps, bouts, aside []stretch
+	for _, nt := range []night{d.night(n), d.night(n + 1)} {
+		sleeps = append(sleeps, stretch{from: nt.from.Unix(), to: nt.to.Unix(), worn: nt.worn})
+	}
+	if nap, ok := d.nap(n); ok {
+		sleeps = append(sleeps, stretch{from: nap.from.Unix(), to: nap.to.Unix(), worn: true})
+	}
+	for _, b := range d.bouts(n) {
+		bouts = append(bouts, stretch{from: b.from.Unix(), to: b.to.Unix(), run: b.run})
+	}
+	for _, a := range d.offWrist(n) {
+		aside = append(aside, stretch{from: a.from.Unix(), to: a.to.Unix()})
+	}
 	rest := float64(d.restingHR(n))
 	y, mo, dd := dayTime(n).Date()
+	t0 := time.Date(y, mo, dd, 0, 0, 0, 0, home)
+	// A day of 24 hours has no DST change: its minutes follow from
+	// midnight. The two others a year take the slow way.
+	regular := time.Date(y, mo, dd+1, 0, 0, 0, 0, home).Sub(t0) == 24*time.Hour
 	for i := range 1440 {
-		t := time.Date(y, mo, dd, i/60, i%60, 0, 0, home)
-		if t.Hour() != i/60 || t.Minute() != i%60 {
-			continue // the skipped hour of a spring-forward day
+		u := t0.Unix() + int64(i)*60
+		if !regular {
+			t := time.Date(y, mo, dd, i/60, i%60, 0, 0, home)
+			if t.Hour() != i/60 || t.Minute() != i%60 {
+				continue // the skipped hour of a spring-forward day
+			}
+			u = t.Unix()
 		}
 		m.exists[i] = true
+		m.unix[i] = u
 		m.mets[i] = 10
 		worn, asleep := !off, false
 		for _, s := range sleeps {
-			if s.has(t) {
+			if u >= s.from && u < s.to {
 				asleep, worn = true, worn && s.worn
 			}
 		}
-		if hasNap && nap.has(t) {
-			asleep = true
-		}
-		for _, a := range aside {
-			if a.has(t) && !asleep && inBout(bouts, t) == nil {
-				worn = false
-			}
+		b := in(bouts, u)
+		if !asleep && b == nil && in(aside, u) != nil {
+			worn = false
 		}
 		m.asleep[i] = asleep
 		if !worn {
@@ -309,18 +337,15 @@ func (d *dataset) minutes(n int64) *minutes {
 		switch {
 		case asleep:
 			hr = rest - 4 + r.NormFloat64()*2.5
-		case inBout(bouts, t) != nil:
-			b := inBout(bouts, t)
-			if b.run {
-				m.run[i] = true
-				m.steps[i] = uint8(between(r, 150, 176))
-				m.level[i], m.mets[i] = 3, uint8(between(r, 85, 115))
-				hr = 150 + r.NormFloat64()*7
-			} else {
-				m.steps[i] = uint8(between(r, 92, 124))
-				m.level[i], m.mets[i] = 2, uint8(between(r, 35, 52))
-				hr = 102 + r.NormFloat64()*6
-			}
+		case b != nil && b.run:
+			m.run[i] = true
+			m.steps[i] = uint8(between(r, 150, 176))
+			m.level[i], m.mets[i] = 3, uint8(between(r, 85, 115))
+			hr = 150 + r.NormFloat64()*7
+		case b != nil:
+			m.steps[i] = uint8(between(r, 92, 124))
+			m.level[i], m.mets[i] = 2, uint8(between(r, 35, 52))
+			hr = 102 + r.NormFloat64()*6
 		default:
 			// The day's rhythm: pottering about, most in working hours,
 			// less in the evening, more on weekends around midday.

@@ -16,8 +16,9 @@ func (d *dataset) sleepByDate(c *call, date string) (any, *apiError) {
 	}
 	logs := []obj{}
 	asleep, inBed := 0, 0
+	memo := stageMemo{}
 	for _, l := range d.sleepLogs(n) {
-		o := d.sleepObj(l)
+		o := d.sleepObj(memo, l)
 		logs = append(logs, o)
 		asleep += o["minutesAsleep"].(int)
 		inBed += o["timeInBed"].(int)
@@ -39,9 +40,10 @@ func (d *dataset) sleepByRange(c *call, a, b string) (any, *apiError) {
 		return nil, e
 	}
 	logs := []obj{}
+	memo := stageMemo{}
 	for n := from; n <= to; n++ {
 		for _, l := range d.sleepLogs(n) {
-			logs = append(logs, d.sleepObj(l))
+			logs = append(logs, d.sleepObj(memo, l))
 		}
 	}
 	return obj{"sleep": logs}, nil
@@ -53,10 +55,11 @@ func (d *dataset) sleepList(c *call, path string) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	memo := stageMemo{}
 	items, more := d.page(lq, func(n int64) []listItem {
 		var out []listItem
 		for _, l := range d.sleepLogs(n) {
-			out = append(out, listItem{l.span.from, func() obj { return d.sleepObj(l) }})
+			out = append(out, listItem{l.span.from, func() obj { return d.sleepObj(memo, l) }})
 		}
 		return out
 	})

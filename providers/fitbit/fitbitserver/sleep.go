@@ -225,9 +225,8 @@ func (l *sleepLog) counts() map[string]int {
 	return c
 }
 
-// obj is the log as the sleep routes answer it. thirty is the stage
-// minutes' average over the thirty nights before, for stage logs.
-func (d *dataset) sleepObj(l sleepLog) obj {
+// sleepObj is the log as the sleep routes answer it.
+func (d *dataset) sleepObj(memo stageMemo, l sleepLog) obj {
 	mins, counts := l.levelMinutes(), l.counts()
 	inBed := l.timeInBed()
 	summary := obj{}
@@ -238,7 +237,7 @@ func (d *dataset) sleepObj(l sleepLog) obj {
 		}
 		awake = mins["restless"] + mins["awake"]
 	} else {
-		avg := d.thirtyDayAverage(l.day)
+		avg := d.thirtyDayAverage(memo, l.day)
 		for _, lv := range stageLevels {
 			summary[lv] = obj{"count": counts[lv], "minutes": mins[lv], "thirtyDayAvgMinutes": avg[lv]}
 		}
@@ -281,19 +280,37 @@ func segmentObjs(ss []segment) []obj {
 	return out
 }
 
+// stageMemo keeps the stage minutes of main sleeps by day for one
+// request, so that the thirty-day averages of a range of logs share their
+// nights; nil for a day without a stage log.
+type stageMemo map[int64]map[string]int
+
+func (d *dataset) stageMinutes(memo stageMemo, n int64) map[string]int {
+	if m, ok := memo[n]; ok {
+		return m
+	}
+	var out map[string]int
+	for _, l := range d.logsOn(n) {
+		if l.main && !l.classic {
+			out = l.levelMinutes()
+		}
+	}
+	memo[n] = out
+	return out
+}
+
 // thirtyDayAverage is the average stage minutes of the stage logs of the
-// thirty days before day n (0 without any).
-func (d *dataset) thirtyDayAverage(n int64) map[string]int {
+// thirty days before day n (0 without any), whether or not those days are
+// served, so a log does not depend on Config.Days.
+func (d *dataset) thirtyDayAverage(memo stageMemo, n int64) map[string]int {
 	sum := map[string]int{}
 	nights := 0
 	for k := n - 30; k < n; k++ {
-		for _, l := range d.logsOn(k) {
-			if l.main && !l.classic {
-				for lv, m := range l.levelMinutes() {
-					sum[lv] += m
-				}
-				nights++
+		if m := d.stageMinutes(memo, k); m != nil {
+			for lv, v := range m {
+				sum[lv] += v
 			}
+			nights++
 		}
 	}
 	out := map[string]int{}
