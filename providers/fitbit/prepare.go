@@ -401,7 +401,12 @@ func (d intraday) rows(item []byte) ([]byte, error) {
 		if row["dataset_interval"], err = number(in["datasetInterval"]); err != nil {
 			return nil, fmt.Errorf("datasetInterval: %w", err)
 		}
-		n, _ := row["dataset_interval"].(json.Number).Int64()
+		var n int64 = 1 // an answer without datasetInterval: Fitbit's 1
+		if iv, ok := row["dataset_interval"].(json.Number); ok {
+			if n, err = iv.Int64(); err != nil || n < 1 || n > 24*3600 {
+				return nil, fmt.Errorf("datasetInterval %v is not an interval", iv)
+			}
+		}
 		switch in.s("datasetType") {
 		case "second":
 			step = int(max(n, 1))
