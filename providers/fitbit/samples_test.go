@@ -192,3 +192,20 @@ func itemsThrough(t *testing.T, endpoint, body string) []json.RawMessage {
 	s.body = body
 	return read(t, c, endpoint, fetch.Window{Since: day("2024-03-06"), Until: day("2024-03-06")})
 }
+
+// TestHeartSeconds: a 1sec heart dataset is irregular, each element at
+// its own time, one second long.
+func TestHeartSeconds(t *testing.T) {
+	body := `{"activities-heart":[{"dateTime":"2024-03-06","value":{"customHeartRateZones":[],"heartRateZones":[],"restingHeartRate":60}}],
+	 "activities-heart-intraday":{"dataset":[{"time":"00:00:07","value":61},{"time":"00:00:12","value":"62"},{"time":"13:05:59","value":90}],
+	 "datasetInterval":1,"datasetType":"second"}}`
+	rows := flatten(t, fitbit.IntradayHeart, itemsThrough(t, fitbit.IntradayHeart, body)...)
+	check(t, "intraday_heart_days", rows["intraday_heart_days"], 0, row{"dataset_type": "second", "elements": int64(3), "resting_heart_rate_bpm": int64(60)})
+	hr := rows["intraday_heart"]
+	if len(hr) != 3 {
+		t.Fatalf("intraday_heart: %d rows, want 3", len(hr))
+	}
+	check(t, "intraday_heart", hr, 0, row{"time_utc": utc("2024-03-06T06:00:07Z"), "interval_s": int64(1), "bpm": int64(61)})
+	check(t, "intraday_heart", hr, 1, row{"time_utc": utc("2024-03-06T06:00:12Z"), "bpm": int64(62)})
+	check(t, "intraday_heart", hr, 2, row{"time_utc": utc("2024-03-06T19:05:59Z"), "bpm": int64(90)})
+}
