@@ -473,6 +473,9 @@ func origin(r *http.Request) string {
 // listQuery reads the list routes' parameters (§5): exactly one of
 // beforeDate (with sort=desc) and afterDate (with sort=asc), offset, and a
 // limit of at most 100.
+// maxOffset is far more logs than any account has.
+const maxOffset = 1 << 30
+
 type listQuery struct {
 	after       bool
 	dateParam   string
@@ -515,7 +518,8 @@ func (c *call) listQuery() (listQuery, *apiError) {
 		return lq, validation("limit", "The limit must be between 1 and %d", maxListLimit)
 	}
 	if o := c.q.Get("offset"); o != "" {
-		if lq.offset, err = strconv.Atoi(o); err != nil || lq.offset < 0 {
+		// Bounded so that offset+limit cannot overflow.
+		if lq.offset, err = strconv.Atoi(o); err != nil || lq.offset < 0 || lq.offset > maxOffset {
 			return lq, validation("offset", "Invalid offset: %s", o)
 		}
 	}

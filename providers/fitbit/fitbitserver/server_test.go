@@ -70,6 +70,8 @@ func TestBadRequests(t *testing.T) {
 		{"/1.2/user/-/sleep/list.json?afterDate=2024-03-05&sort=desc&offset=0&limit=10", 400, "validation"},
 		{"/1.2/user/-/sleep/list.json?beforeDate=2024-03-05&sort=desc&offset=0&limit=101", 400, "validation"},
 		{"/1.2/user/-/sleep/list.json?sort=asc&offset=0&limit=10", 400, "validation"},
+		{"/1.2/user/-/sleep/list.json?afterDate=2024-03-05&sort=asc&offset=9223372036854775807&limit=10", 400, "validation"},
+		{"/1.2/user/-/sleep/list.json?afterDate=2024-03-05&sort=asc&offset=-1&limit=10", 400, "validation"},
 		{"/1/user/-/activities/list.json?afterDate=2024-03-05&beforeDate=2024-03-09&sort=asc&limit=10", 400, "validation"},
 		{"/1/user/-/activities/nothing/date/2024-03-01/2024-03-07.json", 404, "not_found"},
 		{"/1/user/-/profile", 404, "not_found"},
