@@ -18,6 +18,25 @@ func decimal(x float64) string {
 	return strconv.FormatFloat(math.Round(x*1e5)/1e5, 'f', -1, 64)
 }
 
+// minutesOf is day n's minutes: the local day, or with timezone=UTC the
+// UTC day (§1).
+func (c *call) minutesOf(d *dataset, n int64) *minutes {
+	if c.utc {
+		return d.utcMinutes(n)
+	}
+	if !d.has(n) {
+		return &minutes{n: n}
+	}
+	return d.minutes(n)
+}
+
+func (c *call) dailyOf(d *dataset, n int64) daily {
+	if c.utc {
+		return d.dailyOf(d.utcMinutes(n))
+	}
+	return d.daily(n)
+}
+
 // seriesValue is day n's value of an activity time series.
 func seriesValue(s daily, res string, u units) string {
 	switch res {
@@ -57,7 +76,7 @@ func (d *dataset) activitySeries(c *call, key, res, a, b string) (any, *apiError
 	}
 	out := make([]obj, 0, to-from+1)
 	for n := from; n <= to; n++ {
-		out = append(out, obj{"dateTime": dayText(n), "value": seriesValue(d.daily(n), res, c.u)})
+		out = append(out, obj{"dateTime": dayText(n), "value": seriesValue(c.dailyOf(d, n), res, c.u)})
 	}
 	return obj{key: out}, nil
 }
@@ -138,8 +157,8 @@ func (d *dataset) activityIntraday(c *call, res, date, level string, rest []stri
 		return nil, e
 	}
 	size, _ := detail(level)
-	m := d.minutes(n)
-	s := d.daily(n)
+	m := c.minutesOf(d, n)
+	s := d.dailyOf(m)
 	var floors [1440]bool
 	if res == "floors" || res == "elevation" {
 		floors = d.floorsAt(m, s.floors)
@@ -250,7 +269,7 @@ func (d *dataset) heartIntraday(c *call, date, level string, rest []string) (any
 	if e != nil {
 		return nil, e
 	}
-	m := d.minutes(n)
+	m := c.minutesOf(d, n)
 	items := []obj{}
 	typ, interval := "minute", 1
 	if level == "1sec" {
@@ -281,7 +300,7 @@ func (d *dataset) heartIntraday(c *call, date, level string, rest []string) (any
 		}
 	}
 	return obj{
-		"activities-heart":          []obj{{"dateTime": dayText(n), "value": heartValue(d.daily(n))}},
+		"activities-heart":          []obj{{"dateTime": dayText(n), "value": heartValue(d.dailyOf(m))}},
 		"activities-heart-intraday": obj{"dataset": items, "datasetInterval": interval, "datasetType": typ},
 	}, nil
 }
