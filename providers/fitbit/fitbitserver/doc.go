@@ -37,7 +37,11 @@
 // floors, elevation, minutesSedentary, minutesLightlyActive,
 // minutesFairlyActive or minutesVeryActive; <ires> is steps, calories,
 // distance, floors or elevation. Intraday routes also take
-// /time/HH:mm/HH:mm after the level (both ends included).
+// /time/HH:mm/HH:mm after the level (both ends included), and the form
+// date/<date>/<date>/<level> with the same date twice (the activity logs'
+// links use it). timezone=UTC on the activity time series and intraday
+// and the heart-rate intraday routes answers UTC days and times; any
+// other timezone value is a 400.
 //
 // # Paging
 //
