@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -340,6 +341,27 @@ func TestQuota(t *testing.T) {
 	e.clock.t = time.Date(2024, 3, 19, 17, 45, 32, 250e6, time.UTC)
 	if a := e.get(paths[0]); a.header.Get("Fitbit-Rate-Limit-Reset") != "7.75" {
 		t.Errorf("10 s window: reset %q", a.header.Get("Fitbit-Rate-Limit-Reset"))
+	}
+	// Concurrent requests share the window: exactly Limit get through.
+	many := newClient(t, Config{Seed: 1, RateLimit: RateLimit{Limit: 25, Window: time.Hour}})
+	codes := make(chan int, 60)
+	var wg sync.WaitGroup
+	for range 60 {
+		wg.Go(func() { codes <- many.get(paths[0]).status })
+	}
+	wg.Wait()
+	close(codes)
+	served := 0
+	for code := range codes {
+		if code == 200 {
+			served++
+		} else if code != 429 {
+			t.Errorf("status %d", code)
+		}
+	}
+	if served != 25 || many.srv.RateLimited() != 35 || many.srv.Requests() != 60 {
+		t.Errorf("60 concurrent requests for a quota of 25: %d served, %d limited, %d counted",
+			served, many.srv.RateLimited(), many.srv.Requests())
 	}
 	off := newClient(t, Config{Seed: 1})
 	if a := off.get(paths[0]); a.header.Get("Fitbit-Rate-Limit-Limit") != "" {
