@@ -480,3 +480,29 @@ func TestTimezoneUTC(t *testing.T) {
 		t.Errorf("timezone=Europe/Berlin: %d %s", a.status, a.body)
 	}
 }
+
+// TestProfile: the zone with its current offset, the account's first day,
+// the id the token answer names.
+func TestProfile(t *testing.T) {
+	for _, tc := range []struct {
+		now    time.Time
+		offset int
+	}{
+		{testNow, -5 * 3600 * 1000},                                      // CDT
+		{time.Date(2024, 1, 15, 9, 0, 0, 0, time.UTC), -6 * 3600 * 1000}, // CST
+	} {
+		c := newClient(t, Config{Seed: 1, Days: 30, Now: fixedClock(tc.now).Now})
+		var p struct {
+			User struct {
+				EncodedID, Timezone, MemberSince string
+				OffsetFromUTCMillis              int
+			}
+		}
+		c.ok("/1/user/-/profile.json", &p)
+		first := civil(tc.now.In(home)) - 30
+		if p.User.Timezone != "America/Chicago" || p.User.OffsetFromUTCMillis != tc.offset ||
+			p.User.MemberSince != dayText(first) || p.User.EncodedID != c.srv.UserID() || len(p.User.EncodedID) != 6 {
+			t.Errorf("at %s: %+v, want offset %d, member since %s", tc.now, p.User, tc.offset, dayText(first))
+		}
+	}
+}

@@ -44,7 +44,7 @@ func (d *dataset) profile(c *call) (any, *apiError) {
 		"languageLocale":          "en_US",
 		"lastName":                "User",
 		"locale":                  "en_US",
-		"memberSince":             dayText(d.first - 400),
+		"memberSince":             dayText(d.first), // the data starts when the account does
 		"offsetFromUTCMillis":     off * 1000,
 		"sleepTracking":           "Normal",
 		"startDayOfWeek":          "SUNDAY",
