@@ -75,7 +75,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	rt, user, ok := s.match(r.URL.Path)
 	if !ok {
-		(&apiError{http.StatusNotFound, "not_found", "n/a", "The API you are requesting could not be found."}).write(w)
+		notFound.write(w)
 		return
 	}
 	if user != "-" && user != at.UserID {
@@ -97,6 +97,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, body)
 }
+
+var notFound = &apiError{http.StatusNotFound, "not_found", "n/a", "The API you are requesting could not be found."}
 
 // scopeData names a scope's data in the 403 message
 // (error_insufficient_scope.json).

@@ -76,6 +76,8 @@ func TestBadRequests(t *testing.T) {
 		{"/1/user/-/activities/list.json?afterDate=2024-03-05&beforeDate=2024-03-09&sort=asc&limit=10", 400, "validation"},
 		{"/1/user/-/activities/nothing/date/2024-03-01/2024-03-07.json", 404, "not_found"},
 		{"/1/user/-/profile", 404, "not_found"},
+		{"/2/user/-/profile.json", 404, "not_found"},
+		{"/", 404, "not_found"},
 		{"/1/user/-/sleep/date/2024-03-06.json", 404, "not_found"}, // sleep is 1.2 here
 		{"/1/user/ABCDEF/profile.json", 401, "authorization"},
 	} {
