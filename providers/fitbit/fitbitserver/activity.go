@@ -3,10 +3,7 @@ package fitbitserver
 import (
 	"math"
 	"math/rand/v2"
-	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -16,6 +13,25 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // strings"), with at most five decimals.
 func decimal(x float64) string {
 	return strconv.FormatFloat(math.Round(x*1e5)/1e5, 'f', -1, 64)
+}
+
+// minutesOf is day n's minutes: the local day, or with timezone=UTC the
+// UTC day (§1).
+func (c *call) minutesOf(d *dataset, n int64) *minutes {
+	if c.utc {
+		return d.utcMinutes(n)
+	}
+	if !d.has(n) {
+		return &minutes{n: n}
+	}
+	return d.minutes(n)
+}
+
+func (c *call) dailyOf(d *dataset, n int64) daily {
+	if c.utc {
+		return d.dailyOf(d.utcMinutes(n))
+	}
+	return d.daily(n)
 }
 
 // seriesValue is day n's value of an activity time series.
@@ -57,7 +73,7 @@ func (d *dataset) activitySeries(c *call, key, res, a, b string) (any, *apiError
 	}
 	out := make([]obj, 0, to-from+1)
 	for n := from; n <= to; n++ {
-		out = append(out, obj{"dateTime": dayText(n), "value": seriesValue(d.daily(n), res, c.u)})
+		out = append(out, obj{"dateTime": dayText(n), "value": seriesValue(c.dailyOf(d, n), res, c.u)})
 	}
 	return obj{key: out}, nil
 }
@@ -138,8 +154,8 @@ func (d *dataset) activityIntraday(c *call, res, date, level string, rest []stri
 		return nil, e
 	}
 	size, _ := detail(level)
-	m := d.minutes(n)
-	s := d.daily(n)
+	m := c.minutesOf(d, n)
+	s := d.dailyOf(m)
 	var floors [1440]bool
 	if res == "floors" || res == "elevation" {
 		floors = d.floorsAt(m, s.floors)
@@ -250,7 +266,7 @@ func (d *dataset) heartIntraday(c *call, date, level string, rest []string) (any
 	if e != nil {
 		return nil, e
 	}
-	m := d.minutes(n)
+	m := c.minutesOf(d, n)
 	items := []obj{}
 	typ, interval := "minute", 1
 	if level == "1sec" {
@@ -281,7 +297,7 @@ func (d *dataset) heartIntraday(c *call, date, level string, rest []string) (any
 		}
 	}
 	return obj{
-		"activities-heart":          []obj{{"dateTime": dayText(n), "value": heartValue(d.daily(n))}},
+		"activities-heart":          []obj{{"dateTime": dayText(n), "value": heartValue(d.dailyOf(m))}},
 		"activities-heart-intraday": obj{"dataset": items, "datasetInterval": interval, "datasetType": typ},
 	}, nil
 }
@@ -458,218 +474,4 @@ func (d *dataset) dailySummary(c *call, date string) (any, *apiError) {
 	}
 	goals := obj{"activeMinutes": 30, "caloriesOut": 2200, "distance": round2(c.u.distance(8.05)), "floors": 10, "steps": 10000}
 	return obj{"activities": acts, "goals": goals, "summary": summary}, nil
-}
-
-// origin is the scheme and host the request was addressed to: the
-// emulator's stand-in for https://api.fitbit.com in links.
-func origin(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
-// listQuery reads the list routes' parameters (§5): exactly one of
-// beforeDate (with sort=desc) and afterDate (with sort=asc), offset, and a
-// limit of at most 100.
-type listQuery struct {
-	after       bool
-	dateParam   string
-	bound       time.Time
-	offset, lim int
-}
-
-func (c *call) listQuery() (listQuery, *apiError) {
-	var lq listQuery
-	before, after := c.q.Get("beforeDate"), c.q.Get("afterDate")
-	switch {
-	case before == "" && after == "":
-		return lq, validation("beforeDate", "Either beforeDate or afterDate should be specified")
-	case before != "" && after != "":
-		return lq, validation("afterDate", "Only one of beforeDate and afterDate may be specified")
-	}
-	lq.after = after != ""
-	field, v, want := "beforeDate", before, "desc"
-	if lq.after {
-		field, v, want = "afterDate", after, "asc"
-	}
-	lq.dateParam = v
-	if t, err := time.ParseInLocation(time.DateOnly, v, home); err == nil {
-		// A date alone is the whole day: after it is from the next
-		// midnight on, before it ends at its midnight.
-		if lq.after {
-			t = t.AddDate(0, 0, 1)
-		}
-		lq.bound = t
-	} else if t, err := time.ParseInLocation("2006-01-02T15:04:05", v, home); err == nil {
-		lq.bound = t
-	} else {
-		return lq, validation(field, "Invalid date:%s", v)
-	}
-	if s := c.q.Get("sort"); s != want {
-		return lq, validation("sort", "The sort order must be %s with %s", want, field)
-	}
-	var err error
-	if lq.lim, err = strconv.Atoi(c.q.Get("limit")); err != nil || lq.lim < 1 || lq.lim > maxListLimit {
-		return lq, validation("limit", "The limit must be between 1 and %d", maxListLimit)
-	}
-	if o := c.q.Get("offset"); o != "" {
-		if lq.offset, err = strconv.Atoi(o); err != nil || lq.offset < 0 {
-			return lq, validation("offset", "Invalid offset: %s", o)
-		}
-	}
-	return lq, nil
-}
-
-// pagination is the list answers' paging object, next and previous full
-// URLs or "" (sleep_list_page.json).
-func (lq listQuery) pagination(c *call, path string, more bool) obj {
-	sort, param := "desc", "beforeDate"
-	if lq.after {
-		sort, param = "asc", "afterDate"
-	}
-	link := func(off int) string {
-		return origin(c.r) + path + "?offset=" + itoa(off) + "&limit=" + itoa(lq.lim) + "&sort=" + sort + "&" + param + "=" +
-			url.QueryEscape(lq.dateParam)
-	}
-	p := obj{param: lq.dateParam, "limit": lq.lim, "offset": lq.offset, "sort": sort, "next": "", "previous": ""}
-	if more {
-		p["next"] = link(lq.offset + lq.lim)
-	}
-	if lq.offset > 0 {
-		p["previous"] = link(max(0, lq.offset-lq.lim))
-	}
-	return p
-}
-
-// page walks the days in the list's direction and collects the items
-// whose start is past the bound, until one past the page.
-func (d *dataset) page(lq listQuery, items func(n int64) []listItem) ([]listItem, bool) {
-	want := lq.offset + lq.lim + 1
-	var got []listItem
-	day := civil(lq.bound)
-	if lq.after {
-		for n := max(day-1, d.first); n <= d.last && len(got) < want; n++ {
-			for _, it := range items(n) {
-				if !it.start.Before(lq.bound) {
-					got = append(got, it)
-				}
-			}
-		}
-	} else {
-		for n := min(day+1, d.last); n >= d.first && len(got) < want; n-- {
-			its := items(n)
-			for i := len(its) - 1; i >= 0; i-- {
-				if its[i].start.Before(lq.bound) {
-					got = append(got, its[i])
-				}
-			}
-		}
-	}
-	more := len(got) > lq.offset+lq.lim
-	if lq.offset >= len(got) {
-		return nil, false
-	}
-	return got[lq.offset:min(len(got), lq.offset+lq.lim)], more
-}
-
-type listItem struct {
-	start time.Time
-	obj   func() obj
-}
-
-// activityList is /1/user/-/activities/list.json.
-func (d *dataset) activityList(c *call, path string) (any, *apiError) {
-	lq, e := c.listQuery()
-	if e != nil {
-		return nil, e
-	}
-	items, more := d.page(lq, func(n int64) []listItem {
-		var out []listItem
-		var m *minutes
-		for _, l := range d.activityLogs(n) {
-			out = append(out, listItem{l.b.from, func() obj {
-				if m == nil {
-					m = d.minutes(n)
-				}
-				return d.activityListEntry(c, l, m)
-			}})
-		}
-		return out
-	})
-	acts := make([]obj, 0, len(items))
-	for _, it := range items {
-		acts = append(acts, it.obj())
-	}
-	return obj{"activities": acts, "pagination": lq.pagination(c, path, more)}, nil
-}
-
-// The profile and devices: the user's settings, the values in the
-// request's units (§7).
-func (d *dataset) profile(c *call) (any, *apiError) {
-	now := dayTime(c.today)
-	age := now.Year() - birthYear
-	if now.Format("01-02") < birthMonthDay {
-		age--
-	}
-	var kg float64
-	for n := d.last; n >= d.first && kg == 0; n-- {
-		if ws := d.weighIns(n); len(ws) > 0 {
-			kg = ws[len(ws)-1].kg
-		}
-	}
-	if kg == 0 {
-		kg = 63.5
-	}
-	_, off := c.now.In(home).Zone()
-	return obj{"user": obj{
-		"age":                     age,
-		"averageDailySteps":       8760,
-		"avatar":                  "https://static0.fitbit.com/images/profile/defaultProfile_100.png",
-		"avatar150":               "https://static0.fitbit.com/images/profile/defaultProfile_150.png",
-		"avatar640":               "https://static0.fitbit.com/images/profile/defaultProfile_640.png",
-		"clockTimeDisplayFormat":  "24hour",
-		"dateOfBirth":             strconv.Itoa(birthYear) + "-" + birthMonthDay,
-		"displayName":             "Sam",
-		"distanceUnit":            "en_US",
-		"encodedId":               d.userID,
-		"features":                obj{"exerciseGoal": true},
-		"firstName":               "Sam",
-		"fullName":                "Sample User",
-		"gender":                  "FEMALE",
-		"glucoseUnit":             "METRIC",
-		"height":                  round1(c.u.length(heightCM)),
-		"heightUnit":              "METRIC",
-		"languageLocale":          "en_US",
-		"lastName":                "User",
-		"locale":                  "en_US",
-		"memberSince":             dayText(d.first - 400),
-		"offsetFromUTCMillis":     off * 1000,
-		"sleepTracking":           "Normal",
-		"startDayOfWeek":          "SUNDAY",
-		"strideLengthRunning":     round1(c.u.length(strideRunCM)),
-		"strideLengthRunningType": "default",
-		"strideLengthWalking":     round1(c.u.length(strideWalkCM)),
-		"strideLengthWalkingType": "default",
-		"timezone":                home.String(),
-		"topBadges":               []obj{},
-		"waterUnit":               "METRIC",
-		"weight":                  round1(c.u.weight(kg)),
-		"weightUnit":              "METRIC",
-	}}, nil
-}
-
-func (d *dataset) devices(c *call) (any, *apiError) {
-	sync := at(d.last, 22, 41, 7)
-	scale := at(d.last, 7, 3, 12)
-	return []obj{
-		{"battery": "High", "batteryLevel": 82, "deviceVersion": "Charge 5", "features": []string{},
-			"id":           strconv.FormatUint(d.hash("device", 1)%9_000_000_000+1_000_000_000, 10),
-			"lastSyncTime": localMillis(sync), "mac": strings.ToUpper(strconv.FormatUint(d.hash("mac", 1)%(1<<48), 16)),
-			"type": "TRACKER"},
-		{"battery": "Medium", "batteryLevel": 45, "deviceVersion": "Aria Air", "features": []string{},
-			"id":           strconv.FormatUint(d.hash("device", 2)%9_000_000_000+1_000_000_000, 10),
-			"lastSyncTime": localMillis(scale), "type": "SCALE"},
-	}, nil
 }

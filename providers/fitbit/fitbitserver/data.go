@@ -409,14 +409,20 @@ var zoneBounds = [4]struct {
 }{{"Out of Range", 30, 113}, {"Fat Burn", 113, 138}, {"Cardio", 138, 167}, {"Peak", 167, 220}}
 
 func (d *dataset) daily(n int64) daily {
+	if !d.has(n) {
+		return d.dailyOf(&minutes{n: n})
+	}
+	return d.dailyOf(d.minutes(n))
+}
+
+// dailyOf sums the minutes of a day: a local one, or the UTC day of
+// utcMinutes.
+func (d *dataset) dailyOf(m *minutes) daily {
 	var s daily
 	for k, z := range zoneBounds {
 		s.zones[k] = zone{name: z.name, min: z.min, max: z.max}
 	}
-	if !d.has(n) {
-		return s
-	}
-	m := d.minutes(n)
+	n := m.n
 	var cal, active, dist float64
 	present := 0
 	for i := range 1440 {
@@ -469,4 +475,29 @@ func (d *dataset) daily(n int64) daily {
 		s.resting = d.restingHR(n)
 	}
 	return s
+}
+
+// utcMinutes is the UTC day n on the minute, taken from the local days it
+// overlaps, for the routes that take timezone=UTC (§1). The second pass
+// of a fall-back hour has no minutes, as in the local days.
+func (d *dataset) utcMinutes(n int64) *minutes {
+	out := &minutes{n: n}
+	local := map[int64]*minutes{}
+	for i := range 1440 {
+		u := n*86400 + int64(i)*60
+		t := time.Unix(u, 0).In(home)
+		day := civil(t)
+		m := local[day]
+		if m == nil {
+			m = d.minutes(day)
+			local[day] = m
+		}
+		j := t.Hour()*60 + t.Minute()
+		if !m.exists[j] || m.unix[j] != u {
+			continue
+		}
+		out.exists[i], out.unix[i], out.worn[i], out.asleep[i], out.run[i] = true, u, m.worn[j], m.asleep[j], m.run[j]
+		out.steps[i], out.heart[i], out.mets[i], out.level[i] = m.steps[j], m.heart[j], m.mets[j], m.level[j]
+	}
+	return out
 }

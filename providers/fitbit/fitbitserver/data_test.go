@@ -423,3 +423,86 @@ func TestDailyQuirks(t *testing.T) {
 			shared, typed, brNone, ranges, values, spo2Empty)
 	}
 }
+
+// TestTimezoneUTC: with timezone=UTC the intraday routes answer the UTC
+// day, minute for minute the local data moved by the zone's offset, and
+// the time series sums UTC days (§1, §6).
+func TestTimezoneUTC(t *testing.T) {
+	c := newClient(t, Config{Seed: 1})
+	type answer struct {
+		Daily    []struct{ Value string }     `json:"activities-steps"`
+		Intraday struct{ Dataset []dataset1 } `json:"activities-steps-intraday"`
+		Heart    struct{ Dataset []dataset1 } `json:"activities-heart-intraday"`
+	}
+	local := map[int64]float64{} // Unix seconds
+	for _, date := range []string{"2024-03-05", "2024-03-06"} {
+		var a answer
+		c.ok("/1/user/-/activities/steps/date/"+date+"/1d/1min.json", &a)
+		for _, it := range a.Intraday.Dataset {
+			w, _ := time.ParseInLocation("2006-01-02 15:04:05", date+" "+it.Time, home)
+			local[w.Unix()] = it.Value
+		}
+	}
+	var u answer
+	c.ok("/1/user/-/activities/steps/date/2024-03-06/1d/1min.json?timezone=UTC", &u)
+	from, to := time.Date(2024, 3, 6, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 7, 0, 0, 0, 0, time.UTC)
+	want, sum := 0, 0
+	for w := range local {
+		if w >= from.Unix() && w < to.Unix() {
+			want++
+		}
+	}
+	for _, it := range u.Intraday.Dataset {
+		w, _ := time.Parse("2006-01-02 15:04:05", "2024-03-06 "+it.Time)
+		v, ok := local[w.Unix()]
+		if !ok || v != it.Value {
+			t.Fatalf("UTC %s: %v steps; local data has %v (%v)", it.Time, it.Value, v, ok)
+		}
+		sum += int(it.Value)
+	}
+	if len(u.Intraday.Dataset) != want || want == 0 {
+		t.Errorf("%d UTC minutes, want %d", len(u.Intraday.Dataset), want)
+	}
+	var series struct {
+		S []struct{ DateTime, Value string } `json:"activities-steps"`
+	}
+	c.ok("/1/user/-/activities/steps/date/2024-03-06/1d.json?timezone=UTC", &series)
+	if series.S[0].Value != strconv.Itoa(sum) || u.Daily[0].Value != series.S[0].Value {
+		t.Errorf("UTC day: series %v, intraday element %v, minutes %d", series.S, u.Daily, sum)
+	}
+	var h answer
+	c.ok("/1/user/-/activities/heart/date/2024-03-06/1d/1min.json?timezone=UTC", &h)
+	if len(h.Heart.Dataset) != want {
+		t.Errorf("%d UTC heart minutes, want %d", len(h.Heart.Dataset), want)
+	}
+	if a := c.get("/1/user/-/activities/steps/date/2024-03-06/1d/1min.json?timezone=Europe/Berlin"); a.status != 400 ||
+		fitbitError(t, a) != "validation" {
+		t.Errorf("timezone=Europe/Berlin: %d %s", a.status, a.body)
+	}
+}
+
+// TestProfile: the zone with its current offset, the account's first day,
+// the id the token answer names.
+func TestProfile(t *testing.T) {
+	for _, tc := range []struct {
+		now    time.Time
+		offset int
+	}{
+		{testNow, -5 * 3600 * 1000},                                      // CDT
+		{time.Date(2024, 1, 15, 9, 0, 0, 0, time.UTC), -6 * 3600 * 1000}, // CST
+	} {
+		c := newClient(t, Config{Seed: 1, Days: 30, Now: fixedClock(tc.now).Now})
+		var p struct {
+			User struct {
+				EncodedID, Timezone, MemberSince string
+				OffsetFromUTCMillis              int
+			}
+		}
+		c.ok("/1/user/-/profile.json", &p)
+		first := civil(tc.now.In(home)) - 30
+		if p.User.Timezone != "America/Chicago" || p.User.OffsetFromUTCMillis != tc.offset ||
+			p.User.MemberSince != dayText(first) || p.User.EncodedID != c.srv.UserID() || len(p.User.EncodedID) != 6 {
+			t.Errorf("at %s: %+v, want offset %d, member since %s", tc.now, p.User, tc.offset, dayText(first))
+		}
+	}
+}

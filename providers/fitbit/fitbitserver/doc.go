@@ -37,7 +37,11 @@
 // floors, elevation, minutesSedentary, minutesLightlyActive,
 // minutesFairlyActive or minutesVeryActive; <ires> is steps, calories,
 // distance, floors or elevation. Intraday routes also take
-// /time/HH:mm/HH:mm after the level (both ends included).
+// /time/HH:mm/HH:mm after the level (both ends included), and the form
+// date/<date>/<date>/<level> with the same date twice (the activity logs'
+// links use it). timezone=UTC on the activity time series and intraday
+// and the heart-rate intraday routes answers UTC days and times; any
+// other timezone value is a 400.
 //
 // # Paging
 //
@@ -54,8 +58,8 @@
 // The user lives in America/Chicago (profile timezone and
 // offsetFromUTCMillis, the latter for the server's Now). Dates in paths
 // are the user's local days; data exists for Config.Days local days ending
-// yesterday; earlier and later days answer "0" in time series and
-// nothing elsewhere. Times are local without an offset (sleep startTime,
+// yesterday, from the profile's memberSince on; earlier and later days
+// answer "0" in time series and nothing elsewhere. Times are local without an offset (sleep startTime,
 // endTime and levels, SpO2 and HRV minutes, weight time, intraday time,
 // devices lastSyncTime) except activity log startTime, which carries the
 // offset. Sleep segments follow each other in real time, so on a DST night

@@ -17,6 +17,9 @@ type call struct {
 	q     url.Values
 	now   time.Time
 	today int64 // the user's local date now
+	// utc: timezone=UTC on a route that takes it (activity time series
+	// and intraday, heart-rate intraday): days and times on the UTC clock.
+	utc bool
 }
 
 // handler answers a call with a body to encode as JSON, or an error.
@@ -72,7 +75,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	rt, user, ok := s.match(r.URL.Path)
 	if !ok {
-		(&apiError{http.StatusNotFound, "not_found", "n/a", "The API you are requesting could not be found."}).write(w)
+		notFound.write(w)
 		return
 	}
 	if user != "-" && user != at.UserID {
@@ -94,6 +97,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, body)
 }
+
+var notFound = &apiError{http.StatusNotFound, "not_found", "n/a", "The API you are requesting could not be found."}
 
 // scopeData names a scope's data in the 403 message
 // (error_insufficient_scope.json).
@@ -150,29 +155,29 @@ func (s *Server) match(path string) (route, string, bool) {
 		rt = route{"heartrate", func(c *call) (any, *apiError) { return d.heartSeries(c, seg[3], seg[4]) }}
 	case (n == 6 || n == 9) && is(0, "activities") && is(1, "heart") && is(2, "date") &&
 		slices.Contains([]string{"1sec", "1min", "5min", "15min"}, seg[5]) && (n == 6 || is(6, "time")):
-		rt = route{"heartrate", func(c *call) (any, *apiError) {
+		rt = route{"heartrate", utcAllowed(func(c *call) (any, *apiError) {
 			if e := c.oneDay(seg[3], seg[4]); e != nil {
 				return nil, e
 			}
 			return d.heartIntraday(c, seg[3], seg[5], seg[6:])
-		}}
+		})}
 	case n == 5 && is(0, "activities") && is(2, "date") && slices.Contains(seriesResources, seg[1]):
-		rt = route{activityScope, func(c *call) (any, *apiError) {
+		rt = route{activityScope, utcAllowed(func(c *call) (any, *apiError) {
 			return d.activitySeries(c, "activities-"+seg[1], seg[1], seg[3], seg[4])
-		}}
+		})}
 	case n == 6 && is(0, "activities") && is(1, "tracker") && is(3, "date") && slices.Contains(seriesResources, seg[2]):
-		rt = route{activityScope, func(c *call) (any, *apiError) {
+		rt = route{activityScope, utcAllowed(func(c *call) (any, *apiError) {
 			return d.activitySeries(c, "activities-tracker-"+seg[2], seg[2], seg[4], seg[5])
-		}}
+		})}
 	case (n == 6 || n == 9) && is(0, "activities") && is(2, "date") &&
 		slices.Contains(intradayResources, seg[1]) && slices.Contains([]string{"1min", "5min", "15min"}, seg[5]) &&
 		(n == 6 || is(6, "time")):
-		rt = route{activityScope, func(c *call) (any, *apiError) {
+		rt = route{activityScope, utcAllowed(func(c *call) (any, *apiError) {
 			if e := c.oneDay(seg[3], seg[4]); e != nil {
 				return nil, e
 			}
 			return d.activityIntraday(c, seg[1], seg[3], seg[5], seg[6:])
-		}}
+		})}
 	case (n == 5 || n == 6) && is(0, "body") && is(1, "log") && (is(2, "weight") || is(2, "fat")) && is(3, "date"):
 		rt = route{"weight", func(c *call) (any, *apiError) { return d.bodyLogs(c, seg[2], seg[4:]) }}
 	case (n == 3 || n == 4 || n == 5) && (is(0, "spo2") || is(0, "hrv") || is(0, "br")) && is(1, "date"):
@@ -192,6 +197,21 @@ func (s *Server) match(path string) (route, string, bool) {
 		rt = route{"cardio_fitness", func(c *call) (any, *apiError) { return d.nightly(c, "cardioScore", seg[2:], false) }}
 	}
 	return rt, user, rt.serve != nil
+}
+
+// utcAllowed reads timezone=UTC, the one value the routes that take the
+// parameter accept (§1); other routes ignore it.
+func utcAllowed(h handler) handler {
+	return func(c *call) (any, *apiError) {
+		switch tz := c.q.Get("timezone"); tz {
+		case "":
+		case "UTC":
+			c.utc = true
+		default:
+			return nil, validation("timezone", "Invalid timezone: %s; only UTC is supported", tz)
+		}
+		return h(c)
+	}
 }
 
 // date parses a date of a path: yyyy-MM-dd or "today" (§5).

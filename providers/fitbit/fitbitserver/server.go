@@ -142,6 +142,8 @@ func New(cfg Config) (*Server, error) {
 	s.mux.Handle(TokenPath, s.tokenEndpoint())
 	s.mux.HandleFunc("/1/", s.handleAPI)
 	s.mux.HandleFunc("/1.2/", s.handleAPI)
+	// Any other path: Fitbit's 404 body rather than the mux's text.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound.write(w) })
 	return s, nil
 }
 

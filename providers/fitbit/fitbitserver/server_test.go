@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -70,9 +71,13 @@ func TestBadRequests(t *testing.T) {
 		{"/1.2/user/-/sleep/list.json?afterDate=2024-03-05&sort=desc&offset=0&limit=10", 400, "validation"},
 		{"/1.2/user/-/sleep/list.json?beforeDate=2024-03-05&sort=desc&offset=0&limit=101", 400, "validation"},
 		{"/1.2/user/-/sleep/list.json?sort=asc&offset=0&limit=10", 400, "validation"},
+		{"/1.2/user/-/sleep/list.json?afterDate=2024-03-05&sort=asc&offset=9223372036854775807&limit=10", 400, "validation"},
+		{"/1.2/user/-/sleep/list.json?afterDate=2024-03-05&sort=asc&offset=-1&limit=10", 400, "validation"},
 		{"/1/user/-/activities/list.json?afterDate=2024-03-05&beforeDate=2024-03-09&sort=asc&limit=10", 400, "validation"},
 		{"/1/user/-/activities/nothing/date/2024-03-01/2024-03-07.json", 404, "not_found"},
 		{"/1/user/-/profile", 404, "not_found"},
+		{"/2/user/-/profile.json", 404, "not_found"},
+		{"/", 404, "not_found"},
 		{"/1/user/-/sleep/date/2024-03-06.json", 404, "not_found"}, // sleep is 1.2 here
 		{"/1/user/ABCDEF/profile.json", 401, "authorization"},
 	} {
@@ -338,6 +343,27 @@ func TestQuota(t *testing.T) {
 	e.clock.t = time.Date(2024, 3, 19, 17, 45, 32, 250e6, time.UTC)
 	if a := e.get(paths[0]); a.header.Get("Fitbit-Rate-Limit-Reset") != "7.75" {
 		t.Errorf("10 s window: reset %q", a.header.Get("Fitbit-Rate-Limit-Reset"))
+	}
+	// Concurrent requests share the window: exactly Limit get through.
+	many := newClient(t, Config{Seed: 1, RateLimit: RateLimit{Limit: 25, Window: time.Hour}})
+	codes := make(chan int, 60)
+	var wg sync.WaitGroup
+	for range 60 {
+		wg.Go(func() { codes <- many.get(paths[0]).status })
+	}
+	wg.Wait()
+	close(codes)
+	served := 0
+	for code := range codes {
+		if code == 200 {
+			served++
+		} else if code != 429 {
+			t.Errorf("status %d", code)
+		}
+	}
+	if served != 25 || many.srv.RateLimited() != 35 || many.srv.Requests() != 60 {
+		t.Errorf("60 concurrent requests for a quota of 25: %d served, %d limited, %d counted",
+			served, many.srv.RateLimited(), many.srv.Requests())
 	}
 	off := newClient(t, Config{Seed: 1})
 	if a := off.get(paths[0]); a.header.Get("Fitbit-Rate-Limit-Limit") != "" {

@@ -174,3 +174,78 @@ func TestShapesOfErrors(t *testing.T) {
 	}
 	sameShape(t, "error_expired_token.json", a.body)
 }
+
+// TestShapesWithoutSamples checks the routes that have no sample against
+// the fields §7 lists for them.
+func TestShapesWithoutSamples(t *testing.T) {
+	c := newClient(t, Config{Seed: 1})
+	has := func(what string, v any, fields ...string) {
+		t.Helper()
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%s is %T, want an object", what, v)
+		}
+		for _, f := range fields {
+			if _, ok := m[f]; !ok {
+				t.Errorf("%s lacks %s: %v", what, f, keys(toSet(m)))
+			}
+		}
+	}
+	var summary map[string]any
+	c.ok("/1/user/-/activities/date/2024-03-06.json", &summary)
+	has("daily summary", summary, "activities", "goals", "summary")
+	has("goals", summary["goals"], "activeMinutes", "caloriesOut", "distance", "floors", "steps")
+	has("summary", summary["summary"], "steps", "caloriesOut", "activityCalories", "caloriesBMR", "marginalCalories",
+		"distances", "elevation", "floors", "sedentaryMinutes", "lightlyActiveMinutes", "fairlyActiveMinutes",
+		"veryActiveMinutes", "restingHeartRate", "heartRateZones", "activeScore")
+	if summary["summary"].(map[string]any)["activeScore"] != -1.0 {
+		t.Errorf("activeScore %v, want -1", summary["summary"].(map[string]any)["activeScore"])
+	}
+	for _, a := range summary["activities"].([]any) {
+		has("logged activity", a, "activityId", "calories", "distance", "duration", "logId", "name", "startDate", "startTime", "steps")
+	}
+
+	var devices []any
+	c.ok("/1/user/-/devices.json", &devices)
+	if len(devices) == 0 {
+		t.Fatal("no devices")
+	}
+	for _, d := range devices {
+		has("device", d, "id", "deviceVersion", "type", "battery", "batteryLevel", "lastSyncTime")
+	}
+
+	var list struct{ Activities []any }
+	c.ok("/1/user/-/activities/list.json?afterDate=2024-03-01&sort=asc&offset=0&limit=10", &list)
+	if len(list.Activities) == 0 {
+		t.Fatal("no activity logs")
+	}
+	for _, a := range list.Activities {
+		has("activity log", a, "logId", "activityName", "activityTypeId", "logType", "startTime", "originalStartTime",
+			"duration", "activeDuration", "originalDuration", "calories", "steps", "distance", "distanceUnit",
+			"averageHeartRate", "heartRateZones", "activityLevel", "elevationGain", "speed", "pace",
+			"manualValuesSpecified", "lastModified", "caloriesLink", "heartRateLink", "tcxLink")
+	}
+	// The logs' links are served.
+	a := list.Activities[0].(map[string]any)
+	for _, link := range []string{"caloriesLink", "heartRateLink"} {
+		u := strings.TrimPrefix(a[link].(string), c.hs.URL)
+		if r := c.get(u); r.status != 200 {
+			t.Errorf("%s %s: %d %s", link, u, r.status, r.body)
+		}
+	}
+
+	var heart map[string]any
+	c.ok("/1/user/-/activities/heart/date/2024-03-01/2024-03-03.json", &heart)
+	for _, d := range heart["activities-heart"].([]any) {
+		has("heart day", d, "dateTime", "value")
+		has("heart value", d.(map[string]any)["value"], "customHeartRateZones", "heartRateZones")
+	}
+}
+
+func toSet(m map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}

@@ -12,12 +12,7 @@ import (
 // space-separated; errors in the errors form of §3), and 409 to a second
 // use of a refresh token within ConflictWindow of the first, which is how
 // Fitbit answers two clients refreshing at once (§2).
-func (s *Server) tokenEndpoint() http.Handler {
-	tokens := s.oauth.TokenHandler(tokenWriter{s})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tokens.ServeHTTP(w, r)
-	})
-}
+func (s *Server) tokenEndpoint() http.Handler { return s.oauth.TokenHandler(tokenWriter{s}) }
 
 type tokenWriter struct{ s *Server }
 
