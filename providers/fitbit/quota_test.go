@@ -103,7 +103,7 @@ func (d *demoServer) export(t *testing.T, out string, deadline time.Time) (*fetc
 // windows, meets at most the one 429 that tells it the quota, and
 // finishes.
 func TestQuota(t *testing.T) {
-	d := newDemoServer(t, provider.DemoOptions{Days: 30, Quota: provider.Quota{Limit: 150, Window: 2 * time.Second}})
+	d := newDemoServer(t, provider.DemoOptions{Days: 60, Quota: provider.Quota{Limit: 150, Window: 2 * time.Second}})
 	c, err := d.export(t, filepath.Join(t.TempDir(), "out"), time.Time{})
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +122,7 @@ func TestQuota(t *testing.T) {
 // holds it back keeps what it fetched; the same export run again
 // continues it and ends equal to an export that was not stopped.
 func TestDeadlineResumes(t *testing.T) {
-	opts := provider.DemoOptions{Days: 60, Quota: provider.Quota{Limit: 150, Window: 2 * time.Second}}
+	opts := provider.DemoOptions{Days: 120, Quota: provider.Quota{Limit: 150, Window: 2 * time.Second}}
 	clean := filepath.Join(t.TempDir(), "clean")
 	full := newDemoServer(t, opts)
 	if _, err := full.export(t, clean, time.Time{}); err != nil {
