@@ -3,6 +3,7 @@ package fitbit_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -104,9 +105,18 @@ func (d *demoServer) export(t *testing.T, out string, deadline time.Time) (*fetc
 // finishes.
 func TestQuota(t *testing.T) {
 	d := newDemoServer(t, provider.DemoOptions{Days: 60, Quota: provider.Quota{Limit: 150, Window: 2 * time.Second}})
-	c, err := d.export(t, filepath.Join(t.TempDir(), "out"), time.Time{})
+	out := filepath.Join(t.TempDir(), "out")
+	c, err := d.export(t, out, time.Time{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The manifest says which units were asked for.
+	var m struct {
+		RequestHeaders map[string]string `json:"request_headers"`
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "manifest.json")); err != nil || json.Unmarshal(b, &m) != nil ||
+		m.RequestHeaders["Accept-Language"] != fitbit.AcceptLanguage {
+		t.Errorf("manifest request_headers = %v (%v), want Accept-Language %s", m.RequestHeaders, err, fitbit.AcceptLanguage)
 	}
 	n := d.requests.Load()
 	t.Logf("%d API requests, %d answered 429", n, d.limited.Load())
