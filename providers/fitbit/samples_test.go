@@ -2,6 +2,10 @@ package fitbit_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -208,4 +212,31 @@ func TestHeartSeconds(t *testing.T) {
 	check(t, "intraday_heart", hr, 0, row{"time_utc": utc("2024-03-06T06:00:07Z"), "interval_s": int64(1), "bpm": int64(61)})
 	check(t, "intraday_heart", hr, 1, row{"time_utc": utc("2024-03-06T06:00:12Z"), "bpm": int64(62)})
 	check(t, "intraday_heart", hr, 2, row{"time_utc": utc("2024-03-06T19:05:59Z"), "bpm": int64(90)})
+}
+
+// TestSleepPending: a sleep answer still being processed (meta.state
+// pending) is asked again after retryDuration, and its logs are read
+// from the answer that has them.
+func TestSleepPending(t *testing.T) {
+	var asked atomic.Int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/profile.json"):
+			w.Write(sampleFile(t, "profile.json"))
+		case asked.Add(1) == 1:
+			w.Write([]byte(`{"sleep":[],"meta":{"state":"pending","retryDuration":10}}`))
+		default:
+			w.Write(sampleFile(t, "sleep_date_stages_and_classic.json"))
+		}
+	}))
+	defer hs.Close()
+	p := fitbit.New()
+	c, err := fetch.NewClient(fetch.Options{HTTPClient: hs.Client(), APIURL: hs.URL, Envelope: p.API.Envelope, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := read(t, c, fitbit.Sleep, fetch.Window{Since: day("2024-03-06"), Until: day("2024-03-06")})
+	if len(items) != 2 || asked.Load() != 2 {
+		t.Errorf("%d logs after %d sleep requests, want 2 after 2", len(items), asked.Load())
+	}
 }
