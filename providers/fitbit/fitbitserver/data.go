@@ -5,6 +5,8 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"sync"
 	"time"
 	_ "time/tzdata" // the same zone rules on every machine, so answers are byte-identical
 )
@@ -70,9 +72,15 @@ func newDataset(seed, last int64, days int) *dataset {
 
 func (d *dataset) has(n int64) bool { return n >= d.first && n <= d.last }
 
+// hash is FNV-1a of "seed/kind/n", written without fmt: it runs for
+// every value of every day.
 func (d *dataset) hash(kind string, n int64) uint64 {
+	var buf [64]byte
+	b := strconv.AppendInt(buf[:0], d.seed, 10)
+	b = append(append(append(b, '/'), kind...), '/')
+	b = strconv.AppendInt(b, n, 10)
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d/%s/%d", d.seed, kind, n)
+	h.Write(b)
 	return h.Sum64()
 }
 
@@ -267,9 +275,20 @@ func (m *minutes) distanceKM(i int) float64 {
 }
 
 func (d *dataset) minutes(n int64) *minutes {
-	m := &minutes{n: n}
+	m := &minutes{}
+	d.fill(m, n)
+	return m
+}
+
+// minutesPool recycles the minutes of the daily values: a time series of
+// three years would otherwise make 30 MB of garbage.
+var minutesPool = sync.Pool{New: func() any { return new(minutes) }}
+
+// fill sets m to day n's minutes.
+func (d *dataset) fill(m *minutes, n int64) {
+	*m = minutes{n: n}
 	if !d.has(n) {
-		return m
+		return
 	}
 	r := d.rng("minutes", n)
 	off := d.offDay(n)
@@ -370,7 +389,6 @@ func (d *dataset) minutes(n int64) *minutes {
 		}
 		m.heart[i] = uint8(max(38, min(195, math.Round(hr))))
 	}
-	return m
 }
 
 func inBout(bs []bout, t time.Time) *bout {
@@ -409,10 +427,10 @@ var zoneBounds = [4]struct {
 }{{"Out of Range", 30, 113}, {"Fat Burn", 113, 138}, {"Cardio", 138, 167}, {"Peak", 167, 220}}
 
 func (d *dataset) daily(n int64) daily {
-	if !d.has(n) {
-		return d.dailyOf(&minutes{n: n})
-	}
-	return d.dailyOf(d.minutes(n))
+	m := minutesPool.Get().(*minutes)
+	defer minutesPool.Put(m)
+	d.fill(m, n)
+	return d.dailyOf(m)
 }
 
 // dailyOf sums the minutes of a day: a local one, or the UTC day of

@@ -3,6 +3,8 @@
 // names ending in .json are the samples in testdata/providers/fitbit). It
 // serves the read routes an export uses, with Fitbit's shapes and quirks,
 // its errors, its hourly quota and OAuth 2.0 through internal/oauthserver.
+// The section "What the emulator does" of the reference names the sample
+// or section that grounds each behaviour, and what was chosen without one.
 //
 // # Paths
 //
@@ -84,6 +86,7 @@
 //
 // # OAuth
 //
+// The demo app is ClientID with ClientSecret, a "server" app.
 // Authorization code with PKCE (S256, optional) at /oauth2/authorize,
 // token at /oauth2/token with the client's credentials in HTTP Basic
 // only; the answer adds user_id and the granted scopes, space-separated.

@@ -22,8 +22,8 @@ const (
 	RevokePath  = "/oauth2/revoke"
 )
 
-// Scopes are Fitbit's scope names (§2).
-var Scopes = []string{"activity", "cardio_fitness", "electrocardiogram", "heartrate",
+// knownScopes are Fitbit's scope names (§2).
+var knownScopes = []string{"activity", "cardio_fitness", "electrocardiogram", "heartrate",
 	"irregular_rhythm_notifications", "location", "nutrition", "oxygen_saturation", "profile",
 	"respiratory_rate", "settings", "sleep", "social", "temperature", "weight"}
 
@@ -112,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	var err error
 	s.oauth, err = oauthserver.New(oauthserver.Config{
 		Clients: []oauthserver.Client{{ID: ClientID, Secret: ClientSecret}},
-		Scopes:  Scopes,
+		Scopes:  knownScopes,
 		DefaultScopes: []string{"activity", "heartrate", "profile", "sleep", "weight", "oxygen_saturation",
 			"respiratory_rate", "temperature", "cardio_fitness", "settings"},
 		Users:     []oauthserver.User{{ID: s.data.userID, Name: "Fitbit demo user", Tag: s.data.userID}},
