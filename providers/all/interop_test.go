@@ -1,6 +1,8 @@
 package all
 
 import (
+	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -63,5 +65,40 @@ func TestCommonTablesConcatenate(t *testing.T) {
 		if days < 25 || steps < 2000 || steps > 40000 || sleep < 4 || sleep > 11 || withSleep < days/2 {
 			t.Errorf("%s: %d days, %.0f mean steps, %.2f h mean sleep on %d days: not a person's month", f[0], days, steps, sleep, withSleep)
 		}
+	}
+}
+
+// TestInteropEveryProvider reads every provider's demo export, common
+// tables included, with readers upexport did not write: DuckDB
+// (test-tools/duckdb-check.mjs) the Parquet and the CSV files, which must
+// hold the same values, and pandas (test-tools/pandas-check.py) the CSV
+// files, each against the manifest's types.
+func TestInteropEveryProvider(t *testing.T) {
+	interoptest.RequireDuckDB(t)
+	interoptest.RequirePandas(t)
+	tools := interoptest.ToolsDir(t)
+	for _, p := range Registry().All() {
+		t.Run(p.Name, func(t *testing.T) {
+			t.Parallel()
+			var fps [][]byte
+			for _, f := range []export.Format{export.Parquet, export.CSV} {
+				dir := filepath.Join(t.TempDir(), string(f))
+				providertest.Export(t, p, dir, providertest.Options{Demo: provider.DemoOptions{Days: 20}},
+					func(c *engine.Config) { c.Export.Format = f })
+				fp := filepath.Join(t.TempDir(), string(f)+".fingerprints.json")
+				interoptest.Run(t, exec.Command("node", filepath.Join(tools, "duckdb-check.mjs"), "--fingerprints", fp, dir))
+				b, err := os.ReadFile(fp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fps = append(fps, b)
+				if f == export.CSV {
+					interoptest.Run(t, exec.Command(interoptest.Python(), filepath.Join(tools, "pandas-check.py"), dir))
+				}
+			}
+			if !bytes.Equal(fps[0], fps[1]) {
+				t.Errorf("DuckDB sees different values in Parquet and CSV:\n%s\nvs\n%s", fps[0], fps[1])
+			}
+		})
 	}
 }
