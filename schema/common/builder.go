@@ -107,7 +107,12 @@ type row []value
 // convert makes row i of batch a row of m's common table; keep is false
 // when the mapping leaves the row out.
 func (b *Builder) convert(m *compiled, batch *schema.Batch, i int) (row, bool) {
-	r := make(row, len(m.target.Columns))
+	// One row per mapping is reused: add copies what it keeps.
+	if m.scratch == nil {
+		m.scratch = make(row, len(m.target.Columns))
+	}
+	r := m.scratch
+	clear(r)
 	r[0] = value{s: b.provider, valid: true}
 	r[1] = value{s: b.user, valid: b.user != ""}
 	for _, c := range m.cols {
@@ -253,7 +258,7 @@ func (b *Builder) add(table string, r row) error {
 			if _, seen := b.open[id.s]; !seen {
 				b.sessions = append(b.sessions, id.s)
 			}
-			b.open[id.s] = append(b.open[id.s], r)
+			b.open[id.s] = append(b.open[id.s], slices.Clone(r))
 			return nil
 		}
 	}

@@ -67,6 +67,7 @@ type compiled struct {
 	target  *schema.Table
 	cols    []compiledColumn
 	require []int // target indexes
+	scratch row   // the row convert fills
 }
 
 type compiledColumn struct {

@@ -85,10 +85,11 @@ func (g *minuteGrid) add(r row) {
 // each calls fn with every minute that has a value, in time order, and
 // empties the grid.
 func (g *minuteGrid) each(fn func(row) error) error {
+	r := make(row, len(g.table.Columns)) // reused: fn copies it
 	for _, day := range slices.Sorted(maps.Keys(g.days)) {
 		d := g.days[day]
 		for slot := 0; slot < dayMinutes; slot++ {
-			r := make(row, len(g.table.Columns))
+			clear(r)
 			any := false
 			for k, ci := range g.metrics {
 				if d.counts[k] == nil || d.counts[k][slot] == 0 {
