@@ -13,9 +13,10 @@ import (
 const batchRows = 4096
 
 // Builder fills the common tables from the batches of a provider's tables,
-// as they are written. Rows of common_intraday are gathered per minute and
-// written by Close, in time order; stage intervals that end where the next
-// one starts wait for Close too. Everything else is written as it comes.
+// as they are written. Rows of common_daily_activity and common_intraday
+// are gathered per day and per minute and written by Close, in time order;
+// stage intervals that end where the next one starts wait for Close too.
+// Everything else is written as it comes.
 type Builder struct {
 	provider, user string
 	maps           map[string][]Mapping // by source table name
@@ -24,6 +25,7 @@ type Builder struct {
 	pending        map[string]*schema.Batch
 	write          func(*schema.Batch) error
 	minutes        minuteGrid
+	days           dayTotals
 	open           map[string][]row // stage rows without an end, by session
 	sessions       []string         // the keys of open, in first-seen order
 	ends           map[string]int64 // a session's end (µs), from common_sleep_sessions
@@ -50,6 +52,8 @@ func NewBuilder(provider, user string, maps []Mapping, write func(*schema.Batch)
 	b.minutes.init(b.tables[Intraday])
 	b.minutes.provider = value{s: provider, valid: true}
 	b.minutes.user = value{s: user, valid: user != ""}
+	b.days.init(b.tables[DailyActivity])
+	b.days.provider, b.days.user = b.minutes.provider, b.minutes.user
 	return b
 }
 
@@ -107,6 +111,11 @@ type row []value
 // convert makes row i of batch a row of m's common table; keep is false
 // when the mapping leaves the row out.
 func (b *Builder) convert(m *compiled, batch *schema.Batch, i int) (row, bool) {
+	for _, w := range m.where {
+		if !batch.Cols[w.src].Valid[i] || text(batch, w.src, i) != w.want {
+			return nil, false
+		}
+	}
 	// One row per mapping is reused: add copies what it keeps.
 	if m.scratch == nil {
 		m.scratch = make(row, len(m.target.Columns))
@@ -247,6 +256,9 @@ func (b *Builder) add(table string, r row) error {
 	case Intraday:
 		b.minutes.add(r)
 		return nil
+	case DailyActivity:
+		b.days.add(r)
+		return nil
 	case SleepSessions:
 		id, end := r[t.ColumnIndex("session_id")], r[t.ColumnIndex("end_time")]
 		if id.valid && end.valid {
@@ -330,6 +342,9 @@ func (b *Builder) Close() error {
 		}
 	}
 	b.open, b.sessions = map[string][]row{}, nil
+	if err := b.days.each(func(r row) error { return b.append(b.tables[DailyActivity], r) }); err != nil {
+		return err
+	}
 	if err := b.minutes.each(func(r row) error { return b.append(b.tables[Intraday], r) }); err != nil {
 		return err
 	}

@@ -141,23 +141,31 @@ func TestBuilder(t *testing.T) {
 		table   string
 		want    []string
 	}{{
-		name: "daily: sums with nulls, scale, rounding, constants left out of identity",
+		name: "daily: sums with nulls, scale, rounding; a day's values from several tables add up, in date order",
 		maps: []Mapping{{From: "days", To: DailyActivity, Columns: []Column{
 			{To: "date", From: "day"},
 			{To: "steps", From: "steps"},
 			{To: "distance_m", From: "km", Scale: 1000},
 			{To: "active_kcal", From: "kcal"},
 			{To: "active_s", From: "lo+mid+hi"},
-		}}},
+		}}, {From: "very", To: DailyActivity, Columns: []Column{
+			{To: "date", From: "day"},
+			{To: "active_s", From: "min", Scale: 60},
+		}, Where: map[string]string{"kind": "tracker"}}},
 		batches: func(t *testing.T) []*schema.Batch {
-			return []*schema.Batch{source(t, "days", []string{"day:date", "steps:float64", "km:float64", "kcal:int64", "lo:int64", "mid:int64", "hi:int64"},
-				[]any{day, 7390.6, 5.25, 300, 60, nil, 30},
-				[]any{day.AddDate(0, 0, 1), nil, nil, nil, nil, nil, nil})}
+			return []*schema.Batch{
+				source(t, "days", []string{"day:date", "steps:float64", "km:float64", "kcal:int64", "lo:int64", "mid:int64", "hi:int64"},
+					[]any{day.AddDate(0, 0, 1), nil, nil, nil, nil, nil, nil},
+					[]any{day, 7390.6, 5.25, 300, 60, nil, 30}),
+				source(t, "very", []string{"day:date", "min:int64", "kind:string"},
+					[]any{day, 2, "tracker"}, []any{day, 100, "manual"}, []any{day.AddDate(0, 0, 2), 1, "tracker"}, []any{day.AddDate(0, 0, 3), 1, nil}),
+			}
 		},
 		table: DailyActivity,
 		want: []string{
-			"date=2024-03-10 steps=7391 distance_m=5250 active_kcal=300 active_s=90",
+			"date=2024-03-10 steps=7391 distance_m=5250 active_kcal=300 active_s=210",
 			"date=2024-03-11",
+			"date=2024-03-12 active_s=60",
 		},
 	}, {
 		name: "intraday: minutes merged across tables, sums and means, in time order",
@@ -268,6 +276,7 @@ func TestValidate(t *testing.T) {
 		{"bad constant", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "steps", Const: "many"}}}, "steps"},
 		{"stage outside the vocabulary", Mapping{From: "days", To: SleepStages, Columns: []Column{{To: "stage", From: "note", Stages: map[string]string{"x": "dozing"}}}}, "dozing"},
 		{"stage without translation", Mapping{From: "days", To: SleepStages, Columns: []Column{{To: "stage", From: "note"}}}, "needs Stages"},
+		{"where on a missing column", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Where: map[string]string{"kind": "x"}}, "Where reads kind"},
 		{"require what is not filled", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Require: []string{"steps"}}, "requires steps"},
 	}
 	for _, tc := range tests {

@@ -43,6 +43,13 @@ func Document(sources []Source) string {
 			b.WriteString("\n")
 			for _, m := range ms {
 				fmt.Fprintf(&b, "\n- from `%s`: %s", m.From, describeColumns(m))
+				if len(m.Where) > 0 {
+					var conds []string
+					for _, k := range slices.Sorted(maps.Keys(m.Where)) {
+						conds = append(conds, fmt.Sprintf("`%s` = %q", k, m.Where[k]))
+					}
+					fmt.Fprintf(&b, "; only rows where %s", strings.Join(conds, " and "))
+				}
 				if len(m.Require) > 0 {
 					fmt.Fprintf(&b, "; rows without %s are left out", strings.Join(m.Require, ", "))
 				}

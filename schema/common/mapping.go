@@ -3,6 +3,7 @@ package common
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -21,6 +22,9 @@ type Mapping struct {
 	// Require names common columns a row must have: a source row that
 	// leaves one of them null gives no common row.
 	Require []string
+	// Where keeps only the source rows whose named columns, read as text,
+	// have these values (short = "false").
+	Where map[string]string
 	// Note says, for the mapping's documentation, what the columns do not.
 	Note string
 }
@@ -67,7 +71,13 @@ type compiled struct {
 	target  *schema.Table
 	cols    []compiledColumn
 	require []int // target indexes
-	scratch row   // the row convert fills
+	where   []whereColumn
+	scratch row // the row convert fills
+}
+
+type whereColumn struct {
+	src  int
+	want string
 }
 
 type compiledColumn struct {
@@ -130,6 +140,13 @@ func compile(m Mapping, src *schema.Table) (*compiled, error) {
 			cc.stages = true
 		}
 		c.cols = append(c.cols, cc)
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Where)) {
+		si := src.ColumnIndex(name)
+		if si < 0 {
+			return nil, fmt.Errorf("%s: Where reads %s, which table %s does not have", where, name, m.From)
+		}
+		c.where = append(c.where, whereColumn{si, m.Where[name]})
 	}
 	for _, name := range m.Require {
 		ti := target.ColumnIndex(name)

@@ -127,3 +127,81 @@ func floorDiv(a, b int64) int64 {
 	}
 	return q
 }
+
+// dayTotals gathers common_daily_activity per day: a provider may spread
+// a day's totals over several tables (Fitbit has one per measure), and a
+// day is one row. The values the tables give for the same column and day
+// are added up.
+type dayTotals struct {
+	table          *schema.Table
+	date           int   // index of the date column
+	metrics        []int // indexes of the value columns
+	ints           []bool
+	days           map[int64]*dayTotal
+	provider, user value
+}
+
+type dayTotal struct {
+	sums []float64
+	set  []bool
+}
+
+func (d *dayTotals) init(t *schema.Table) {
+	d.table, d.days = t, map[int64]*dayTotal{}
+	d.date = t.ColumnIndex("date")
+	for ci, c := range t.Columns {
+		if ci < len(identity) || ci == d.date {
+			continue
+		}
+		d.metrics = append(d.metrics, ci)
+		d.ints = append(d.ints, c.Type == schema.Int64)
+	}
+}
+
+// add adds r's values to its day's; a row without a date is left out.
+func (d *dayTotals) add(r row) {
+	at := r[d.date]
+	if !at.valid {
+		return
+	}
+	t := d.days[at.i]
+	if t == nil {
+		t = &dayTotal{sums: make([]float64, len(d.metrics)), set: make([]bool, len(d.metrics))}
+		d.days[at.i] = t
+	}
+	for k, ci := range d.metrics {
+		if v := r[ci]; v.valid {
+			if d.ints[k] {
+				t.sums[k] += float64(v.i)
+			} else {
+				t.sums[k] += v.f
+			}
+			t.set[k] = true
+		}
+	}
+}
+
+// each calls fn with every day, in date order, and empties the totals.
+func (d *dayTotals) each(fn func(row) error) error {
+	r := make(row, len(d.table.Columns)) // reused: fn copies it
+	for _, day := range slices.Sorted(maps.Keys(d.days)) {
+		t := d.days[day]
+		clear(r)
+		r[0], r[1] = d.provider, d.user
+		r[d.date] = value{i: day, valid: true}
+		for k, ci := range d.metrics {
+			switch {
+			case !t.set[k]:
+			case d.ints[k]:
+				r[ci] = value{i: int64(math.Round(t.sums[k])), valid: true}
+			default:
+				r[ci] = value{f: t.sums[k], valid: true}
+			}
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	d.days = map[int64]*dayTotal{}
+	return nil
+}
