@@ -15,6 +15,7 @@ import (
 	"github.com/upexport/upexport/fetch/archive"
 	"github.com/upexport/upexport/provider"
 	"github.com/upexport/upexport/schema"
+	"github.com/upexport/upexport/schema/common"
 )
 
 // buildSource is one endpoint's archive file and the tables it fills.
@@ -105,6 +106,21 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 	for _, s := range sources {
 		all = append(all, s.tables...)
 	}
+	// The common tables are filled from the provider's rows as they are
+	// written; the sink is the only writer, so they go through it too.
+	var sink *export.Sink
+	var commons *common.Builder
+	write := func(b *schema.Batch) error { return sink.Write(b) }
+	if r.cfg.Common {
+		commons = common.NewBuilder(r.cfg.Provider.Name, r.userXID(), r.cfg.Provider.Common, write)
+		all = append(all, commons.Tables()...)
+		write = func(b *schema.Batch) error {
+			if err := commons.Observe(b); err != nil {
+				return err
+			}
+			return sink.Write(b)
+		}
+	}
 	opts := r.cfg.Export
 	opts.Provenance = r.provenance(start)
 	sink, err := export.NewSink(r.out.tmp, all, opts)
@@ -140,7 +156,7 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 		tr.object = singleObject(ep)
 		trackers = append(trackers, tr)
 		next[s.endpoint] = tr.next
-		st, err := flattenTracked(ctx, r.cfg.Provider.Tables, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, sink.Write, tr)
+		st, err := flattenTracked(ctx, r.cfg.Provider.Tables, s.path, s.endpoint, r.userXID(), s.tables, r.cfg.Schema, workers, write, tr)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", s.endpoint, err)
 		}
@@ -170,6 +186,11 @@ func (r *run) flattenAll(ctx context.Context, start time.Time, sources []buildSo
 			warnings = append(warnings, fmt.Sprintf(
 				"%s: %d texts were not valid UTF-8; their invalid bytes were replaced by U+FFFD (--strict-schema stops instead)",
 				col, st.InvalidUTF8[col]))
+		}
+	}
+	if commons != nil {
+		if err := commons.Close(); err != nil {
+			return nil, nil, fmt.Errorf("common tables: %w", err)
 		}
 	}
 	results, err := sink.Close()
@@ -209,8 +230,8 @@ func singleObject(ep provider.Resource) bool {
 }
 
 func (r *run) userXID() string {
-	if r.state != nil {
+	if r.state != nil && r.state.UserXID != "" {
 		return r.state.UserXID
 	}
-	return ""
+	return r.cfg.User
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/schema"
+	"github.com/upexport/upexport/schema/common"
 )
 
 // digestFile, in the archive directory, holds one hash per archive line,
@@ -186,9 +188,13 @@ func lineKey(line []byte, h uint64) string {
 	return "h:" + strconv.FormatUint(h, 16)
 }
 
-// setChanges fills each table's Changes from the trackers of the run.
+// setChanges fills each table's Changes from the trackers of the run. The
+// common tables have no items of their own to compare and are left out.
 func setChanges(results []export.TableResult, trackers []*changeTracker) {
 	for i := range results {
+		if slices.Contains(common.Names(), results[i].Name) {
+			continue
+		}
 		ch := &export.RowChanges{}
 		for _, t := range trackers {
 			if c := t.count[results[i].Name]; c != nil {

@@ -56,6 +56,12 @@ type Config struct {
 	// Restart discards the partial run a killed or failed run left for
 	// this output directory instead of continuing it.
 	Restart bool
+	// User is the person the login belongs to, as the token answer named
+	// them: the user of a provider whose API never says (no WhoAmI).
+	User string
+	// Common also writes the common tables (schema/common), filled from
+	// the provider's tables through its Common mappings.
+	Common bool
 	// PageSize is the page size asked of paged resources; 0 means 100.
 	PageSize int
 	Export   export.Options

@@ -21,6 +21,7 @@ import (
 	"github.com/upexport/upexport/fetch"
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/schema"
+	"github.com/upexport/upexport/schema/common"
 )
 
 // Provider describes one API.
@@ -40,6 +41,9 @@ type Provider struct {
 	// Tables are the typed tables the resources' items become; each
 	// resource's items feed the tables declared for its name.
 	Tables *schema.Catalog
+	// Common says how the provider's tables fill the common tables
+	// (export --common); a common table no mapping fills is written empty.
+	Common []common.Mapping
 	// Dictionary is the text around the data dictionary of its tables
 	// (upexport schema, docs/schema.md).
 	Dictionary schema.DictionaryText
@@ -324,6 +328,18 @@ func (p *Provider) Validate() error {
 		}
 		if p.Tables != nil && len(p.Tables.Tables(r.Name)) == 0 {
 			errs = append(errs, fmt.Errorf("%s: no table declared for it", where))
+		}
+	}
+	if p.Tables != nil {
+		byName := map[string]*schema.Table{}
+		for _, t := range p.Tables.AllTables() {
+			byName[t.Name] = t
+		}
+		if err := common.Validate(p.Common, func(name string) (*schema.Table, bool) {
+			t, ok := byName[name]
+			return t, ok
+		}); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p.Name, err))
 		}
 	}
 	if p.API.WhoAmI != "" && !seen[p.API.WhoAmI] {

@@ -75,7 +75,12 @@ def untyped_ok(t, series):
         return kind == "f"
     if t == "bool":
         return kind == "b" or (has_null and kind == "O")
-    return kind == "O"  # strings, and dates/timestamps left unparsed
+    if t == "string":
+        # A text column whose every value reads as a number (ids such as
+        # 36300001) is typed so by any sniffer, whatever the writer does;
+        # the manifest-typed read checks it.
+        return kind in "Oif"
+    return kind == "O"  # dates/timestamps left unparsed
 
 
 TYPED = {"int64": "Int64", "float64": "float64", "bool": "boolean", "string": "string",

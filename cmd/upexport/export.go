@@ -48,6 +48,8 @@ func exportCommand(reg *provider.Registry) *cli.Command {
 			Usage: "write each table as hive-style year=/month= directories (parquet, csv): year or month", Action: oneOf("partition-by", "year", "month")},
 		&cli.BoolFlag{Name: "csv-bom", EnvVars: []string{"UPEXPORT_CSV_BOM"}, Category: catOutput, Usage: "start CSV files with a UTF-8 BOM, for Excel on Windows"},
 		&cli.BoolFlag{Name: "gzip", EnvVars: []string{"UPEXPORT_GZIP"}, Category: catOutput, Usage: "gzip CSV files (.csv.gz)"},
+		&cli.BoolFlag{Name: "common", EnvVars: []string{"UPEXPORT_COMMON"}, Category: catOutput,
+			Usage: "also write the common tables (common_daily_activity, common_intraday, common_sleep_sessions, common_sleep_stages, common_heart_rate, common_body): the same columns and units for every provider, to concatenate exports"},
 		&cli.BoolFlag{Name: "report", EnvVars: []string{"UPEXPORT_REPORT"}, Category: catOutput, Usage: "then write report.html beside the tables (see 'upexport report'; csv or parquet)"},
 		&cli.StringFlag{Name: "since", EnvVars: []string{"UPEXPORT_SINCE"}, Category: catWhat, Usage: "first day to export, YYYY-MM-DD (UTC)"},
 		&cli.StringFlag{Name: "until", EnvVars: []string{"UPEXPORT_UNTIL"}, Category: catWhat, Usage: "last day to export, YYYY-MM-DD (UTC), inclusive"},
@@ -182,6 +184,7 @@ func runExport(c *cli.Context, reg *provider.Registry) error {
 		Incremental: c.Bool("incremental"),
 		Force:       c.Bool("force"),
 		KeepGoing:   c.Bool("keep-going"),
+		Common:      c.Bool("common"),
 		Restart:     c.Bool("restart"),
 		Deadline:    deadline,
 		PageSize:    c.Int("page-size"),
@@ -224,6 +227,7 @@ func runExport(c *cli.Context, reg *provider.Registry) error {
 			cfg.APIURL = safehttp.Redact(sess.APIURL())
 		}
 		cfg.Resources = allowed(cfg.Resources, sessionScopes(ctx, sess), progress, log)
+		cfg.User = sessionUser(ctx, sess)
 		cfg.Client, err = fetch.NewClient(fetch.Options{
 			HTTPClient:   sess.Client(),
 			APIURL:       sess.APIURL(),
@@ -349,6 +353,15 @@ func sessionScopes(ctx context.Context, s *auth.Session) []string {
 		return nil
 	}
 	return auth.Scopes(tok)
+}
+
+// sessionUser is the user the token answer named, if it did.
+func sessionUser(ctx context.Context, s *auth.Session) string {
+	tok, err := s.Store().Load(ctx)
+	if err != nil {
+		return ""
+	}
+	return auth.User(tok)
 }
 
 // allowed drops the endpoints the granted scopes do not cover, with one

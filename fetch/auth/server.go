@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -175,11 +176,50 @@ func Scopes(tok *oauth2.Token) []string {
 	return strings.Fields(s)
 }
 
+// User returns the id of the person tok belongs to when the token answer
+// named it ("user_id", as Fitbit's does; a provider's TokenResponse hook
+// renames another field to it), or "".
+func User(tok *oauth2.Token) string {
+	if tok == nil {
+		return ""
+	}
+	switch v := tok.Extra("user_id").(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return ""
+}
+
 // withScopes returns tok carrying scopes as its "scope" extra, unless the
 // server already said which scopes it granted.
 func withScopes(tok *oauth2.Token, scopes []string) *oauth2.Token {
-	if tok == nil || len(Scopes(tok)) > 0 || len(scopes) == 0 {
+	return withExtras(tok, scopes, "")
+}
+
+// withExtras returns tok carrying the scopes and user its answer left out,
+// as a refreshed token inherits them from the one it replaces.
+func withExtras(tok *oauth2.Token, scopes []string, user string) *oauth2.Token {
+	if tok == nil {
 		return tok
 	}
-	return tok.WithExtra(map[string]any{"scope": strings.Join(scopes, " ")})
+	has, id := Scopes(tok), User(tok)
+	if (len(has) > 0 || len(scopes) == 0) && (id != "" || user == "") {
+		return tok
+	}
+	if len(has) == 0 {
+		has = scopes
+	}
+	if id == "" {
+		id = user
+	}
+	extra := map[string]any{}
+	if len(has) > 0 {
+		extra["scope"] = strings.Join(has, " ")
+	}
+	if id != "" {
+		extra["user_id"] = id
+	}
+	return tok.WithExtra(extra)
 }

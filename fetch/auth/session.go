@@ -215,7 +215,7 @@ func (s *Session) refresh(ctx context.Context, stale string) (*oauth2.Token, err
 			return nil, err
 		}
 		s.refreshes++
-		return withScopes(nt, Scopes(cur)), nil
+		return withExtras(nt, Scopes(cur), User(cur)), nil
 	})
 	if err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ type TokenStore interface {
 }
 
 // record is the on-disk form. oauth2.Token drops its extras when
-// marshalled, so the granted scopes are kept next to it.
+// marshalled, so the granted scopes and the user are kept next to it.
 type record struct {
 	AccessToken  string    `json:"access_token"`
 	TokenType    string    `json:"token_type,omitempty"`
@@ -43,6 +43,7 @@ type record struct {
 	Expiry       time.Time `json:"expiry,omitzero"`
 	ExpiresIn    int64     `json:"expires_in,omitempty"`
 	Scope        string    `json:"scope,omitempty"`
+	User         string    `json:"user_id,omitempty"`
 }
 
 func marshalToken(tok *oauth2.Token) ([]byte, error) {
@@ -53,6 +54,7 @@ func marshalToken(tok *oauth2.Token) ([]byte, error) {
 		Expiry:       tok.Expiry,
 		ExpiresIn:    tok.ExpiresIn,
 		Scope:        strings.Join(Scopes(tok), " "),
+		User:         User(tok),
 	}, "", "  ")
 }
 
@@ -72,10 +74,7 @@ func unmarshalToken(data []byte) (*oauth2.Token, error) {
 		Expiry:       r.Expiry,
 		ExpiresIn:    r.ExpiresIn,
 	}
-	if r.Scope != "" {
-		tok = tok.WithExtra(map[string]any{"scope": r.Scope})
-	}
-	return tok, nil
+	return withExtras(tok, strings.Fields(r.Scope), r.User), nil
 }
 
 // MemoryStore keeps a token in memory only: demo mode must never touch the

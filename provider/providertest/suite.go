@@ -7,6 +7,7 @@ package providertest
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -25,6 +26,7 @@ import (
 	"github.com/upexport/upexport/fetch/archive"
 	"github.com/upexport/upexport/fetch/auth"
 	"github.com/upexport/upexport/provider"
+	"github.com/upexport/upexport/schema/common"
 )
 
 // Options tune the suite for a provider.
@@ -61,6 +63,7 @@ func Run(t *testing.T, p *provider.Provider, opts Options) {
 	s := &suite{p: p, opts: opts}
 	ref := s.export(t, "reference", nil, nil)
 	s.checkEveryItemOnce(t, ref)
+	s.checkCommonTables(t, ref)
 
 	t.Run("SmallPages", func(t *testing.T) {
 		t.Parallel()
@@ -118,13 +121,34 @@ func Run(t *testing.T, p *provider.Provider, opts Options) {
 				failed[tb.Name] = true
 			}
 		}
-		sameTablesExcept(t, ref, dir, failed)
+		// The common tables fed by the failed tables lack their rows.
+		partial := map[string]bool{}
+		for _, m := range p.Common {
+			if failed[m.From] {
+				partial[m.To] = true
+			}
+		}
+		sameTablesExcept(t, ref, dir, failed, partial)
 	})
 }
 
 type suite struct {
 	p    *provider.Provider
 	opts Options
+}
+
+// Export runs one export of p's emulator into dir, as the suite does
+// (every resource, CSV, the common tables), with cfg's changes: for tests
+// that read a provider's demo export.
+func Export(t *testing.T, p *provider.Provider, dir string, opts Options, cfg func(*engine.Config)) *engine.Result {
+	t.Helper()
+	opts.Demo.AutoApprove = true
+	s := &suite{p: p, opts: opts}
+	res, err := s.run(t, context.Background(), dir, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 func (s *suite) export(t *testing.T, name string, fault func(*faults), cfg func(*engine.Config)) string {
@@ -184,7 +208,8 @@ func (s *suite) run(t *testing.T, ctx context.Context, dir string, fault func(*f
 	c := engine.Config{
 		Provider: s.p, Resources: resources, Out: dir, APIURL: "conformance:" + s.p.Name, Source: "demo",
 		Export: export.Options{Format: export.CSV},
-		Now:    fixedNow,
+		Common: true, User: auth.User(tok),
+		Now: fixedNow,
 	}
 	if cfg != nil {
 		cfg(&c)
@@ -284,20 +309,60 @@ func (s *suite) checkEveryItemOnce(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	for _, tb := range m.Tables {
-		if tb.Rows == 0 && !slices.Contains(s.opts.MayBeEmpty, tb.Name) {
+		if tb.Rows == 0 && !slices.Contains(s.opts.MayBeEmpty, tb.Name) && !slices.Contains(common.Names(), tb.Name) {
 			t.Errorf("table %s has no rows", tb.Name)
+		}
+	}
+}
+
+// checkCommonTables reads the common tables of the export in dir: each
+// one the provider maps into has rows (unless all its sources may be
+// empty), each other one none, and every row names the provider and user.
+func (s *suite) checkCommonTables(t *testing.T, dir string) {
+	t.Helper()
+	for _, name := range common.Names() {
+		mapped, mayBeEmpty := false, true
+		for _, m := range s.p.Common {
+			if m.To == name {
+				mapped = true
+				mayBeEmpty = mayBeEmpty && slices.Contains(s.opts.MayBeEmpty, m.From)
+			}
+		}
+		f, err := os.Open(filepath.Join(dir, name+".csv"))
+		if err != nil {
+			t.Errorf("common table: %v", err)
+			continue
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		switch n := len(rows) - 1; {
+		case mapped && n == 0 && !mayBeEmpty:
+			t.Errorf("%s has no rows, though %s maps its tables into it", name, s.p.Name)
+		case !mapped && n > 0:
+			t.Errorf("%s has %d rows, though %s maps nothing into it", name, n, s.p.Name)
+		}
+		for i, r := range rows[1:] {
+			if r[0] != s.p.Name || r[1] == "" {
+				t.Errorf("%s row %d: provider %q, user %q; want %s and the user's id", name, i+1, r[0], r[1], s.p.Name)
+				break
+			}
 		}
 	}
 }
 
 func sameTables(t *testing.T, want, got string) {
 	t.Helper()
-	sameTablesExcept(t, want, got, nil)
+	sameTablesExcept(t, want, got, nil, nil)
 }
 
 // sameTablesExcept compares the table files of two exports byte for byte,
-// but for the tables named in skip, which got must not have.
-func sameTablesExcept(t *testing.T, want, got string, skip map[string]bool) {
+// but for the tables named in skip, which got must not have, and those in
+// partial, which it must have but may hold fewer rows of.
+func sameTablesExcept(t *testing.T, want, got string, skip, partial map[string]bool) {
 	t.Helper()
 	files := func(dir string) map[string][]byte {
 		out := map[string][]byte{}
@@ -330,6 +395,10 @@ func sameTablesExcept(t *testing.T, want, got string, skip map[string]bool) {
 			}
 		case !ok:
 			t.Errorf("table %s is missing", name)
+		case partial[name]:
+			if len(gb) > len(wb) {
+				t.Errorf("table %s has more than the reference export (%d and %d bytes)", name, len(wb), len(gb))
+			}
 		case !bytes.Equal(wb, gb):
 			t.Errorf("table %s differs from the reference export (%d and %d bytes)", name, len(wb), len(gb))
 		}

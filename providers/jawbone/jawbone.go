@@ -63,6 +63,7 @@ func New() *provider.Provider {
 		},
 		Resources:  resources(),
 		Tables:     Catalog(),
+		Common:     commonTables,
 		Dictionary: DictionaryText(),
 		NewDemo:    newDemo,
 	}

@@ -41,12 +41,8 @@ func newDemo(o provider.DemoOptions) (provider.Demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	years := 0 // the emulator's default
-	if o.Days > 0 {
-		years = (o.Days + 364) / 365
-	}
 	cfg := withingsserver.Config{
-		Seed: o.Seed, Years: years,
+		Seed: o.Seed, Days: o.Days, // 0: the emulator's default
 		// The data ends today, as a live account's does.
 		End:          time.Now().UTC(),
 		Auth:         authenticator{oauth},

@@ -80,6 +80,7 @@ func New() *provider.Provider {
 		API:        provider.API{BaseURL: "https://wbsapi.withings.net", Envelope: envelope},
 		Resources:  resources(),
 		Tables:     Catalog(),
+		Common:     commonTables,
 		Dictionary: DictionaryText(),
 		NewDemo:    newDemo,
 	}
@@ -264,7 +265,10 @@ func tokenResponse(status int, body []byte) (int, []byte, error) {
 		out[k] = v
 	}
 	if id, ok := w.Body["userid"]; ok {
-		out["userid"] = strings.Trim(string(id), `"`) // documented as a number, shown as text by a client (§1)
+		// Documented as a number, shown as text by a client (§1); user_id
+		// is where the session keeps the user.
+		out["userid"] = strings.Trim(string(id), `"`)
+		out["user_id"] = out["userid"]
 	}
 	if sc, ok := w.Body["scope"]; ok {
 		var s string

@@ -16,9 +16,9 @@ func TestTokenResponse(t *testing.T) {
 		want       map[string]any
 	}{
 		{"success unwrapped", `{"status":0,"body":{"userid":363,"access_token":"a","refresh_token":"r","expires_in":10800,"scope":"user.info,user.metrics","csrf_token":"c","token_type":"Bearer"}}`,
-			200, map[string]any{"userid": "363", "access_token": "a", "refresh_token": "r", "expires_in": 10800.0, "scope": "user.info user.metrics", "csrf_token": "c", "token_type": "Bearer"}},
+			200, map[string]any{"userid": "363", "user_id": "363", "access_token": "a", "refresh_token": "r", "expires_in": 10800.0, "scope": "user.info user.metrics", "csrf_token": "c", "token_type": "Bearer"}},
 		{"userid as text, no token_type", `{"status":0,"body":{"userid":"363","access_token":"a","expires_in":10800,"scope":"user.info"}}`,
-			200, map[string]any{"userid": "363", "access_token": "a", "expires_in": 10800.0, "scope": "user.info", "token_type": "Bearer"}},
+			200, map[string]any{"userid": "363", "user_id": "363", "access_token": "a", "expires_in": 10800.0, "scope": "user.info", "token_type": "Bearer"}},
 		{"bad code", `{"status":503,"error":"Invalid Params: invalid code"}`,
 			400, map[string]any{"error": "invalid_grant", "error_description": "Withings status 503: Invalid Params: invalid code"}},
 		{"rate limited", `{"status":601,"body":{"wait_seconds":188},"error":"Same arguments in less than 10 seconds"}`,

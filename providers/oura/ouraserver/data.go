@@ -141,7 +141,9 @@ func (d *dataset) dailyActivity(n int64) []doc {
 		met[i] = x
 		metSum += x
 		metMin[c] += x
-		steps += []int{0, 0, 10, 45, 90, 150}[c] + r.IntN(10)*int(min(c, 1))
+		// Steps per minute of each class: about 10,000 a day over the
+		// class mix above.
+		steps += []int{0, 0, 1, 8, 22, 60}[c] + r.IntN(3)*int(min(c, 1))
 	}
 	// Two missing minutes in a row, as recorded (§7.2).
 	k := between(r, 300, 1000)

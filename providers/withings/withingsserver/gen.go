@@ -117,10 +117,13 @@ func newUser(cfg Config, i int) *userData {
 		end:  cfg.End,
 	}
 	u.start = cfg.End.AddDate(-cfg.Years, 0, 1)
+	if cfg.Days > 0 {
+		u.start = cfg.End.AddDate(0, 0, 1-cfg.Days)
+	}
 	u.endInstant = time.Date(u.end.Year(), u.end.Month(), u.end.Day(), 23, 59, 59, 0, u.home.loc).Unix()
 	nDays := u.dayCount()
 	u.watchFrom = u.start.AddDate(0, 0, nDays/4)
-	for k := range cfg.Years + 1 {
+	for k := range u.end.Year() - u.start.Year() + 1 {
 		plan := tripPlans[(k+i)%len(tripPlans)]
 		from := time.Date(u.start.Year()+k, plan.month, plan.day, 0, 0, 0, 0, time.UTC)
 		to := from.AddDate(0, 0, plan.nDays)

@@ -95,6 +95,8 @@ type Config struct {
 	Seed  int64
 	Users int // demo users, default 1; user IDs are UserID(0), UserID(1), ...
 	Years int // years of history per user, default 3
+	// Days, when set, is the history in days instead of Years.
+	Days int
 	// End is the last local day of data; zero means 2024-03-31. Only its
 	// calendar date is used.
 	End time.Time
@@ -165,6 +167,8 @@ func (c *Config) normalize() error {
 		return fmt.Errorf("users %d out of range 1..%d", c.Users, maxUsers)
 	case c.Years < 0 || c.Years > maxYears:
 		return fmt.Errorf("years %d out of range 1..%d", c.Years, maxYears)
+	case c.Days < 0 || c.Days > maxYears*366:
+		return fmt.Errorf("days %d out of range 1..%d", c.Days, maxYears*366)
 	case c.PageSize < 0:
 		return fmt.Errorf("page size %d must be positive", c.PageSize)
 	case c.Window < 0:
