@@ -16,7 +16,7 @@ import (
 	"github.com/upexport/upexport/providers/jawbone/upserver"
 )
 
-// TestKilledRunResumes kills a 365-day --ticks export with SIGKILL at ten
+// TestKilledRunResumes kills a 150-day --ticks export with SIGKILL at ten
 // points, the last in the write phase, and runs it again each time: every
 // resumed export is byte-identical to an uninterrupted one, and the killed
 // and the resumed run together ask at most 1.05 times the requests of
@@ -26,7 +26,7 @@ func TestKilledRunResumes(t *testing.T) {
 		t.Skip("builds the binary and runs 21 exports")
 	}
 	bin := buildBinary(t)
-	srv, err := upserver.New(upserver.Config{Seed: 9, Days: 365})
+	srv, err := upserver.New(upserver.Config{Seed: 9, Days: 150})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/upexport/upexport/schema"
 )
@@ -56,8 +57,9 @@ func (g *minuteGrid) add(r row) {
 	if !at.valid {
 		return
 	}
-	m := floorDiv(at.i, minuteMicros)
-	day, slot := floorDiv(m, dayMinutes), int(m-floorDiv(m, dayMinutes)*dayMinutes)
+	minute := schema.TimeFromMicros(at.i).Truncate(time.Minute)
+	midnight := minute.Truncate(24 * time.Hour) // UTC: Go's zero time is a UTC midnight
+	day, slot := midnight.Unix()/86400, int(minute.Sub(midnight)/time.Minute)
 	d := g.days[day]
 	if d == nil {
 		d = &minuteDay{sums: make([][]float64, len(g.metrics)), counts: make([][]uint16, len(g.metrics))}
@@ -118,14 +120,6 @@ func (g *minuteGrid) each(fn func(row) error) error {
 	}
 	g.days = map[int64]*minuteDay{}
 	return nil
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
 }
 
 // dayTotals gathers common_daily_activity per day: a provider may spread

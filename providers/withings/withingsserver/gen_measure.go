@@ -196,9 +196,10 @@ func (u *userData) genMeasures() {
 				mk(typeSystolic, 0, float64(112+rng.IntN(25))).withAlgo(0, 128),
 				mk(typeHeartPulse, 0, float64(60+rng.IntN(20))).withAlgo(0, 128)), false)
 		}
-		if u.worn(day) && rng.IntN(20) == 0 {
+		if u.worn(day) && (len(u.ecgs) == 0 || rng.IntN(20) == 0) {
 			// An ECG on the watch: an afib result and a pulse, and a record
-			// in the heart list.
+			// in the heart list. The first day the watch is worn has one
+			// (its owner tries it out), so a short history has one too.
 			date := at(day, z, 13*3600+rng.IntN(6*3600))
 			afib := 0
 			if rng.IntN(12) == 0 {
