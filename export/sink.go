@@ -55,18 +55,19 @@ type Options struct {
 
 // Provenance says where an export came from. It never holds credentials.
 type Provenance struct {
-	ToolVersion   string `json:"tool_version"`
-	SchemaVersion int    `json:"schema_version"`
-	Provider      string `json:"provider"`
-	Source        string `json:"source"`
-	APIURL        string `json:"api_url"`
-	UserXID       string `json:"user_xid"`
+	ToolVersion   string     `json:"tool_version"`
+	SchemaVersion int        `json:"schema_version"`
+	Provider      string     `json:"provider"`
+	Source        string     `json:"source"`
+	APIURL        string     `json:"api_url"`
+	UserXID       string     `json:"user_xid"`
+	Since         *time.Time `json:"since,omitempty"`
+	Until         *time.Time `json:"until,omitempty"`
+	RunStart      time.Time  `json:"run_start"`
+
 	// RequestHeaders are the headers sent with every API request that
-	// change what the API answers (the unit system), as sent.
+	// change what the API answers (Fitbit's unit system), as sent.
 	RequestHeaders map[string]string `json:"request_headers,omitempty"`
-	Since          *time.Time        `json:"since,omitempty"`
-	Until          *time.Time        `json:"until,omitempty"`
-	RunStart       time.Time         `json:"run_start"`
 }
 
 // TableResult describes one written table; it is also the manifest entry.
