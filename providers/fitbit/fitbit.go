@@ -92,6 +92,7 @@ func New() *provider.Provider {
 		},
 		Resources:  resources(),
 		Tables:     Catalog(),
+		Common:     commonTables,
 		Dictionary: schema.DictionaryText{Origin: "Generated from the declarations in providers/fitbit/tables.go; do not edit.", Conventions: conventions},
 		NewDemo:    newDemo,
 	}
