@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -175,6 +176,11 @@ type DemoOptions struct {
 	Quota Quota
 	// AutoApprove approves consent and device codes without a person.
 	AutoApprove bool
+	// End, when set, is the instant the emulator's data ends at (its day
+	// in the emulated person's zone) instead of the emulator's clock, so
+	// that emulators made on either side of a midnight serve the same
+	// data. Emulators whose data ends on a fixed day ignore it.
+	End time.Time
 }
 
 // Demo is an emulator of the API, served by the caller.

@@ -57,6 +57,11 @@ func Run(t *testing.T, p *provider.Provider, opts Options) {
 		opts.Demo.Seed = 1
 	}
 	opts.Demo.AutoApprove = true
+	if opts.Demo.End.IsZero() {
+		// Every export of the suite makes its own emulator: one data end
+		// for all, even across a midnight in the emulated person's zone.
+		opts.Demo.End = fixedNow()
+	}
 	if opts.SmallPage == 0 {
 		opts.SmallPage = 3
 	}
@@ -143,6 +148,9 @@ type suite struct {
 func Export(t *testing.T, p *provider.Provider, dir string, opts Options, cfg func(*engine.Config)) *engine.Result {
 	t.Helper()
 	opts.Demo.AutoApprove = true
+	if opts.Demo.End.IsZero() {
+		opts.Demo.End = fixedNow()
+	}
 	s := &suite{p: p, opts: opts}
 	res, err := s.run(t, context.Background(), dir, nil, cfg)
 	if err != nil {

@@ -20,7 +20,7 @@ func newDemo(o provider.DemoOptions) (provider.Demo, error) {
 		q = demoQuota
 	}
 	srv, err := fitbitserver.New(fitbitserver.Config{Seed: o.Seed, Days: o.Days, AutoApprove: o.AutoApprove,
-		RateLimit: fitbitserver.RateLimit{Limit: q.Limit, Window: q.Window}})
+		RateLimit: fitbitserver.RateLimit{Limit: q.Limit, Window: q.Window}, End: o.End})
 	if err != nil {
 		return nil, err
 	}

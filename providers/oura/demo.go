@@ -7,7 +7,7 @@ import (
 
 // newDemo makes the Oura emulator for export --demo.
 func newDemo(o provider.DemoOptions) (provider.Demo, error) {
-	cfg := ouraserver.Config{Seed: o.Seed, Days: o.Days, AutoApprove: o.AutoApprove}
+	cfg := ouraserver.Config{Seed: o.Seed, Days: o.Days, AutoApprove: o.AutoApprove, End: o.End}
 	if o.Quota.Limit > 0 {
 		cfg.RateLimit = ouraserver.RateLimit{Limit: o.Quota.Limit, Window: o.Quota.Window}
 	}

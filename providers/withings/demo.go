@@ -1,6 +1,7 @@
 package withings
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
@@ -44,7 +45,7 @@ func newDemo(o provider.DemoOptions) (provider.Demo, error) {
 	cfg := withingsserver.Config{
 		Seed: o.Seed, Days: o.Days, // 0: the emulator's default
 		// The data ends today, as a live account's does.
-		End:          time.Now().UTC(),
+		End:          cmp.Or(o.End, time.Now()).UTC(),
 		Auth:         authenticator{oauth},
 		TokenHandler: tokenEndpoint(oauth.TokenHandler(tokenWriter{})),
 		ClientID:     demoClientID, ClientSecret: demoClientSecret,

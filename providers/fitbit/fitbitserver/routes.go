@@ -1,6 +1,7 @@
 package fitbitserver
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -89,7 +90,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.cfg.Now()
-	c := &call{r: r, u: unitsOf(r), q: r.URL.Query(), now: now, today: civil(now.In(home))}
+	c := &call{r: r, u: unitsOf(r), q: r.URL.Query(), now: now, today: civil(cmp.Or(s.cfg.End, now).In(home))}
 	body, e := rt.serve(c)
 	if e != nil {
 		e.write(w)

@@ -2,6 +2,7 @@ package fitbitserver
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,6 +66,9 @@ type Config struct {
 	// Now is the clock of the data's last day, of token expiry and of the
 	// quota; default time.Now.
 	Now func() time.Time
+	// End, when set, stands for Now in the data: the history ends the day
+	// before End's day in the user's zone, and that day is "today".
+	End time.Time
 }
 
 // Server is the Fitbit emulator. It is safe for concurrent use.
@@ -106,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	yesterday := civil(cfg.Now().In(home)) - 1
+	yesterday := civil(cmp.Or(cfg.End, cfg.Now()).In(home)) - 1
 	s := &Server{cfg: cfg, data: newDataset(cfg.Seed, yesterday, cfg.Days),
 		windows: map[string]*quotaWindow{}, used: map[string]time.Time{}}
 	var err error

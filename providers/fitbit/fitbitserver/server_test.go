@@ -495,3 +495,29 @@ func TestRefreshRotation(t *testing.T) {
 		t.Errorf("after 8 hours: %d %s", a.status, a.body)
 	}
 }
+
+// TestEndPinsTheData: with End set, servers made on either side of the
+// user's midnight serve the same days (the conformance suite makes a
+// server per export); without it, the later one has a day more.
+func TestEndPinsTheData(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := time.Date(2024, 3, 19, 23, 59, 0, 0, chicago)
+	after := before.Add(2 * time.Minute)
+	clock := func(at time.Time) func() time.Time { return func() time.Time { return at } }
+	const path = "/1/user/-/activities/steps/date/2024-03-17/2024-03-19.json"
+	pinned := []*client{
+		newClient(t, Config{Seed: 3, Now: clock(before), End: before}),
+		newClient(t, Config{Seed: 3, Now: clock(after), End: before}),
+	}
+	a, b := pinned[0].get(path), pinned[1].get(path)
+	if a.status != 200 || !bytes.Equal(a.body, b.body) {
+		t.Errorf("End pinned, clocks a midnight apart: %s vs %s", a.body, b.body)
+	}
+	unpinned := newClient(t, Config{Seed: 3, Now: clock(after)}).get(path)
+	if bytes.Equal(a.body, unpinned.body) {
+		t.Errorf("without End the later server serves the same days: the test cannot tell")
+	}
+}
