@@ -42,7 +42,8 @@ var commonTables = []common.Mapping{
 		{To: "time", From: "time_created"},
 		{To: "bpm", From: "resting_heartrate"},
 		{To: "context", Const: "resting"},
-	}, Require: []string{"bpm"}},
+	}, Require: []string{"bpm"}, Except: map[string]string{"resting_heartrate": "0"},
+		Note: "UP sends a resting rate of 0 on some days: no reading, left out like a missing one."},
 	{From: "cardiac_events", To: common.HeartRate, Columns: []common.Column{
 		{To: "time", From: "time_created"},
 		{To: "bpm", From: "heart_rate"},

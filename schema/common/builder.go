@@ -116,6 +116,11 @@ func (b *Builder) convert(m *compiled, batch *schema.Batch, i int) (row, bool) {
 			return nil, false
 		}
 	}
+	for _, w := range m.except {
+		if batch.Cols[w.src].Valid[i] && text(batch, w.src, i) == w.want {
+			return nil, false
+		}
+	}
 	// One row per mapping is reused: add copies what it keeps.
 	if m.scratch == nil {
 		m.scratch = make(row, len(m.target.Columns))

@@ -225,6 +225,15 @@ func TestBuilder(t *testing.T) {
 		},
 		table: HeartRate,
 		want:  []string{"time=03-10T08:00:00 bpm=55 context=resting"},
+	}, {
+		name: "except: rows with a void value are left out, nulls kept",
+		maps: []Mapping{{From: "nights", To: SleepSessions, Columns: []Column{{To: "session_id", From: "id"}}, Except: map[string]string{"kind": "deleted", "n": "0"}}},
+		batches: func(t *testing.T) []*schema.Batch {
+			return []*schema.Batch{source(t, "nights", []string{"id:string", "kind:string", "n:int64"},
+				[]any{"a", "long", 1}, []any{"b", "deleted", 1}, []any{"c", nil, nil}, []any{"d", "nap", 0})}
+		},
+		table: SleepSessions,
+		want:  []string{"session_id=a", "session_id=c"},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -277,6 +286,7 @@ func TestValidate(t *testing.T) {
 		{"stage outside the vocabulary", Mapping{From: "days", To: SleepStages, Columns: []Column{{To: "stage", From: "note", Stages: map[string]string{"x": "dozing"}}}}, "dozing"},
 		{"stage without translation", Mapping{From: "days", To: SleepStages, Columns: []Column{{To: "stage", From: "note"}}}, "needs Stages"},
 		{"where on a missing column", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Where: map[string]string{"kind": "x"}}, "Where reads kind"},
+		{"except on a missing column", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Except: map[string]string{"kind": "x"}}, "Except reads kind"},
 		{"require what is not filled", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Require: []string{"steps"}}, "requires steps"},
 	}
 	for _, tc := range tests {

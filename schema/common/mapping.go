@@ -25,6 +25,10 @@ type Mapping struct {
 	// Where keeps only the source rows whose named columns, read as text,
 	// have these values (short = "false").
 	Where map[string]string
+	// Except leaves out the source rows whose named columns, read as text,
+	// have these values: a value that stands for no measurement (UP's
+	// resting heart rate 0) or a row the provider marks as void.
+	Except map[string]string
 	// Note says, for the mapping's documentation, what the columns do not.
 	Note string
 }
@@ -72,6 +76,7 @@ type compiled struct {
 	cols    []compiledColumn
 	require []int // target indexes
 	where   []whereColumn
+	except  []whereColumn
 	scratch row // the row convert fills
 }
 
@@ -147,6 +152,13 @@ func compile(m Mapping, src *schema.Table) (*compiled, error) {
 			return nil, fmt.Errorf("%s: Where reads %s, which table %s does not have", where, name, m.From)
 		}
 		c.where = append(c.where, whereColumn{si, m.Where[name]})
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Except)) {
+		si := src.ColumnIndex(name)
+		if si < 0 {
+			return nil, fmt.Errorf("%s: Except reads %s, which table %s does not have", where, name, m.From)
+		}
+		c.except = append(c.except, whereColumn{si, m.Except[name]})
 	}
 	for _, name := range m.Require {
 		ti := target.ColumnIndex(name)
