@@ -270,6 +270,9 @@ func (b *Builder) add(table string, r row) error {
 			b.ends[id.s] = end.i
 		}
 	case SleepStages:
+		if end := r[t.ColumnIndex("end_time")]; end.valid && end.i <= r[t.ColumnIndex("start_time")].i {
+			return nil // no interval: a phase past the session's end, or reversed times
+		}
 		if !r[t.ColumnIndex("end_time")].valid {
 			id := r[t.ColumnIndex("session_id")]
 			if _, seen := b.open[id.s]; !seen {
@@ -335,6 +338,9 @@ func (b *Builder) Close() error {
 		for i, r := range rows {
 			switch {
 			case i+1 < len(rows):
+				if rows[i+1][start].i == r[start].i {
+					continue // two changes at one instant: the later holds
+				}
 				r[end] = value{i: rows[i+1][start].i, valid: true}
 			default:
 				if e, ok := b.ends[id]; ok && e >= r[start].i {

@@ -210,6 +210,30 @@ func TestBuilder(t *testing.T) {
 			"session_id=8 start_time=03-10T03:00:00 stage=awake source_stage=1",
 		},
 	}, {
+		// Oura's phase string may run one past bedtime_end: its last phase
+		// starts after the session and lasts nothing.
+		name: "stages: an interval that ends at or before its start is no interval",
+		maps: []Mapping{
+			{From: "phases", To: SleepStages, Columns: []Column{{To: "session_id", From: "night"}, {To: "start_time", From: "start"}, {To: "end_time", From: "end"},
+				{To: "stage", From: "depth", Stages: map[string]string{"1": Awake, "2": Light}}}},
+			{From: "ticks", To: SleepStages, Columns: []Column{{To: "session_id", From: "night"}, {To: "start_time", From: "time"},
+				{To: "stage", From: "depth", Stages: map[string]string{"1": Awake, "2": Light}}}},
+		},
+		batches: func(t *testing.T) []*schema.Batch {
+			return []*schema.Batch{
+				source(t, "phases", []string{"night:int64", "start:timestamp", "end:timestamp", "depth:int64"},
+					[]any{7, at("01:00:00"), at("01:05:00"), 2}, []any{7, at("01:07:00"), at("01:07:00"), 1}, []any{7, at("01:09:00"), at("01:08:00"), 1}),
+				source(t, "ticks", []string{"night:int64", "time:timestamp", "depth:int64"},
+					[]any{8, at("03:00:00"), 2}, []any{8, at("03:00:00"), 1}, []any{8, at("03:10:00"), 2}),
+			}
+		},
+		table: SleepStages,
+		want: []string{
+			"session_id=7 start_time=03-10T01:00:00 end_time=03-10T01:05:00 stage=light source_stage=2",
+			"session_id=8 start_time=03-10T03:00:00 end_time=03-10T03:10:00 stage=awake source_stage=1",
+			"session_id=8 start_time=03-10T03:10:00 stage=light source_stage=2",
+		},
+	}, {
 		name: "sessions: Equals makes a bool, null stays null",
 		maps: []Mapping{{From: "nights", To: SleepSessions, Columns: []Column{{To: "session_id", From: "id"}, {To: "is_main", From: "kind", Equals: "long"}}}},
 		batches: func(t *testing.T) []*schema.Batch {
