@@ -54,5 +54,5 @@ var commonTables = []common.Mapping{
 		{To: "weight_kg", From: "weight"},
 		{To: "fat_ratio_pct", From: "body_fat"},
 		{To: "bmi", From: "bmi"},
-	}},
+	}, RequireAny: []string{"weight_kg", "fat_ratio_pct", "bmi"}},
 }

@@ -151,6 +151,9 @@ func (b *Builder) convert(m *compiled, batch *schema.Batch, i int) (row, bool) {
 			return nil, false
 		}
 	}
+	if len(m.any) > 0 && !slices.ContainsFunc(m.any, func(ti int) bool { return r[ti].valid }) {
+		return nil, false
+	}
 	return r, true
 }
 

@@ -250,6 +250,15 @@ func TestBuilder(t *testing.T) {
 		table: HeartRate,
 		want:  []string{"time=03-10T08:00:00 bpm=55 context=resting"},
 	}, {
+		name: "require any: a row with none of the columns is left out",
+		maps: []Mapping{{From: "scale", To: Body, Columns: []Column{{To: "time", From: "time"}, {To: "weight_kg", From: "kg"}, {To: "bmi", From: "bmi"}}, RequireAny: []string{"weight_kg", "bmi"}}},
+		batches: func(t *testing.T) []*schema.Batch {
+			return []*schema.Batch{source(t, "scale", []string{"time:timestamp", "kg:float64", "bmi:float64"},
+				[]any{at("08:00:00"), 70.5, nil}, []any{at("09:00:00"), nil, nil}, []any{at("10:00:00"), nil, 22.5})}
+		},
+		table: Body,
+		want:  []string{"time=03-10T08:00:00 weight_kg=70.5", "time=03-10T10:00:00 bmi=22.5"},
+	}, {
 		name: "except: rows with a void value are left out, nulls kept",
 		maps: []Mapping{{From: "nights", To: SleepSessions, Columns: []Column{{To: "session_id", From: "id"}}, Except: map[string]string{"kind": "deleted", "n": "0"}}},
 		batches: func(t *testing.T) []*schema.Batch {
@@ -311,6 +320,7 @@ func TestValidate(t *testing.T) {
 		{"stage without translation", Mapping{From: "days", To: SleepStages, Columns: []Column{{To: "stage", From: "note"}}}, "needs Stages"},
 		{"where on a missing column", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Where: map[string]string{"kind": "x"}}, "Where reads kind"},
 		{"except on a missing column", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Except: map[string]string{"kind": "x"}}, "Except reads kind"},
+		{"require any of what is not filled", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, RequireAny: []string{"steps"}}, "requires one of steps"},
 		{"require what is not filled", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Require: []string{"steps"}}, "requires steps"},
 	}
 	for _, tc := range tests {

@@ -60,6 +60,9 @@ func Document(sources []Source) string {
 				if len(m.Require) > 0 {
 					fmt.Fprintf(&b, "; rows without %s are left out", strings.Join(m.Require, ", "))
 				}
+				if len(m.RequireAny) > 0 {
+					fmt.Fprintf(&b, "; rows with none of %s are left out", strings.Join(m.RequireAny, ", "))
+				}
 				b.WriteString(".")
 				if m.Note != "" {
 					b.WriteString(" " + m.Note)

@@ -22,6 +22,10 @@ type Mapping struct {
 	// Require names common columns a row must have: a source row that
 	// leaves one of them null gives no common row.
 	Require []string
+	// RequireAny names common columns of which a row must have one: a
+	// source row that leaves them all null (a body event with only a
+	// note) gives no common row.
+	RequireAny []string
 	// Where keeps only the source rows whose named columns, read as text,
 	// have these values (short = "false").
 	Where map[string]string
@@ -75,6 +79,7 @@ type compiled struct {
 	target  *schema.Table
 	cols    []compiledColumn
 	require []int // target indexes
+	any     []int // target indexes, of RequireAny
 	where   []whereColumn
 	except  []whereColumn
 	scratch row // the row convert fills
@@ -166,6 +171,13 @@ func compile(m Mapping, src *schema.Table) (*compiled, error) {
 			return nil, fmt.Errorf("%s: requires %s, which the mapping does not fill", where, name)
 		}
 		c.require = append(c.require, ti)
+	}
+	for _, name := range m.RequireAny {
+		ti := target.ColumnIndex(name)
+		if ti < 0 || !seen[name] {
+			return nil, fmt.Errorf("%s: requires one of %s, which the mapping does not fill", where, name)
+		}
+		c.any = append(c.any, ti)
 	}
 	return c, nil
 }
