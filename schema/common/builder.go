@@ -346,7 +346,11 @@ func (b *Builder) Close() error {
 				}
 				r[end] = value{i: rows[i+1][start].i, valid: true}
 			default:
-				if e, ok := b.ends[id]; ok && e >= r[start].i {
+				e, ok := b.ends[id]
+				if ok && e == r[start].i {
+					continue // a change at the session's end: no interval
+				}
+				if ok && e > r[start].i {
 					r[end] = value{i: e, valid: true}
 				}
 			}

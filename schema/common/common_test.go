@@ -218,13 +218,16 @@ func TestBuilder(t *testing.T) {
 				{To: "stage", From: "depth", Stages: map[string]string{"1": Awake, "2": Light}}}},
 			{From: "ticks", To: SleepStages, Columns: []Column{{To: "session_id", From: "night"}, {To: "start_time", From: "time"},
 				{To: "stage", From: "depth", Stages: map[string]string{"1": Awake, "2": Light}}}},
+			{From: "nights", To: SleepSessions, Columns: []Column{{To: "session_id", From: "id"}, {To: "end_time", From: "end"}}},
 		},
 		batches: func(t *testing.T) []*schema.Batch {
 			return []*schema.Batch{
 				source(t, "phases", []string{"night:int64", "start:timestamp", "end:timestamp", "depth:int64"},
 					[]any{7, at("01:00:00"), at("01:05:00"), 2}, []any{7, at("01:07:00"), at("01:07:00"), 1}, []any{7, at("01:09:00"), at("01:08:00"), 1}),
 				source(t, "ticks", []string{"night:int64", "time:timestamp", "depth:int64"},
-					[]any{8, at("03:00:00"), 2}, []any{8, at("03:00:00"), 1}, []any{8, at("03:10:00"), 2}),
+					[]any{8, at("03:00:00"), 2}, []any{8, at("03:00:00"), 1}, []any{8, at("03:10:00"), 2},
+					[]any{9, at("04:00:00"), 2}, []any{9, at("04:30:00"), 1}),
+				source(t, "nights", []string{"id:int64", "end:timestamp"}, []any{9, at("04:30:00")}),
 			}
 		},
 		table: SleepStages,
@@ -232,6 +235,7 @@ func TestBuilder(t *testing.T) {
 			"session_id=7 start_time=03-10T01:00:00 end_time=03-10T01:05:00 stage=light source_stage=2",
 			"session_id=8 start_time=03-10T03:00:00 end_time=03-10T03:10:00 stage=awake source_stage=1",
 			"session_id=8 start_time=03-10T03:10:00 stage=light source_stage=2",
+			"session_id=9 start_time=03-10T04:00:00 end_time=03-10T04:30:00 stage=light source_stage=2",
 		},
 	}, {
 		name: "sessions: Equals makes a bool, null stays null",
