@@ -138,6 +138,11 @@ func (r *run) fetchAll(ctx context.Context) error {
 			return fmt.Errorf("the server answered for two users (%s and %s) in one run", r.state.UserXID, res.userXID)
 		}
 	}
+	if r.state.UserXID == "" {
+		// The API never names the user (Withings): the token answer did.
+		// The archive keeps it for --from-raw, which has no login.
+		r.state.UserXID = cfg.User
+	}
 	if r.prev != nil && r.prev.UserXID != "" && r.state.UserXID != "" && r.prev.UserXID != r.state.UserXID {
 		return fmt.Errorf("%s holds the export of user %s, but this login is user %s: export into another --out",
 			r.out.path, r.prev.UserXID, r.state.UserXID)

@@ -121,10 +121,20 @@ func (r *run) tableStatus(tables []export.TableResult) []export.TableResult {
 			endpointOf[t.Name] = ep.Name
 		}
 	}
+	// A common table holds the rows of every endpoint its mappings read.
+	sources := map[string][]string{}
+	for _, m := range r.cfg.Provider.Common {
+		if ep := endpointOf[m.From]; ep != "" && !slices.Contains(sources[m.To], ep) {
+			sources[m.To] = append(sources[m.To], ep)
+		}
+	}
 	for i := range tables {
 		tables[i].Status = "complete"
 		if st := r.endpointState(endpointOf[tables[i].Name]); st.Stale {
 			tables[i].Status = "stale since " + st.FetchedAt.UTC().Format(time.RFC3339)
+		}
+		if eps, ok := sources[tables[i].Name]; ok {
+			tables[i].Status = r.commonStatus(eps)
 		}
 	}
 	for _, ep := range r.cfg.Provider.Resources {
@@ -142,6 +152,26 @@ func (r *run) tableStatus(tables []export.TableResult) []export.TableResult {
 		return cmp.Compare(order[endpointOf[a.Name]], order[endpointOf[b.Name]])
 	})
 	return tables
+}
+
+// commonStatus is the status of a common table filled from the endpoints
+// eps (in resource order): partial when one of them failed and gave no
+// rows, stale since the oldest fetch when some gave kept rows.
+func (r *run) commonStatus(eps []string) string {
+	var oldest time.Time
+	for _, ep := range eps {
+		st := r.endpointState(ep)
+		switch {
+		case st.Failed != "":
+			return "partial: " + ep + " failed: " + st.Failed
+		case st.Stale && (oldest.IsZero() || st.FetchedAt.Before(oldest)):
+			oldest = st.FetchedAt
+		}
+	}
+	if oldest.IsZero() {
+		return "complete"
+	}
+	return "stale since " + oldest.UTC().Format(time.RFC3339)
 }
 
 func (r *run) endpointState(name string) endpointState {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/upexport/upexport/export"
 	"github.com/upexport/upexport/fetch"
+	"github.com/upexport/upexport/schema/common"
 )
 
 // failingReplay serves the recorded pages; while broken is set, every
@@ -91,6 +92,7 @@ func TestKeepGoing(t *testing.T) {
 	t.Run("keeps the earlier tables", func(t *testing.T) {
 		cfg := noRetries(t, rp.config(t, api, out))
 		cfg.KeepGoing = true
+		cfg.Common = true
 		res, err := Run(context.Background(), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -106,7 +108,9 @@ func TestKeepGoing(t *testing.T) {
 		}
 		st := statuses(t, out)
 		stale := "stale since " + first.Format(time.RFC3339)
-		for name, want := range map[string]string{jawbone.Sleeps: stale, "sleeps_ticks": stale, jawbone.Moves: "complete", "timezone": "complete"} {
+		// The common tables fed by sleeps hold its kept rows: stale too.
+		for name, want := range map[string]string{jawbone.Sleeps: stale, "sleeps_ticks": stale, jawbone.Moves: "complete", "timezone": "complete",
+			common.SleepSessions: stale, common.SleepStages: stale, common.DailyActivity: "complete"} {
 			if st[name].Status != want {
 				t.Errorf("%s: status %q, want %q", name, st[name].Status, want)
 			}
@@ -140,6 +144,7 @@ func TestKeepGoing(t *testing.T) {
 		fresh := filepath.Join(t.TempDir(), "fresh")
 		cfg := noRetries(t, rp.config(t, api, fresh))
 		cfg.KeepGoing = true
+		cfg.Common = true
 		res, err := Run(context.Background(), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -158,6 +163,15 @@ func TestKeepGoing(t *testing.T) {
 		}
 		if st[jawbone.Moves].Status != "complete" || st[jawbone.Moves].Rows == 0 {
 			t.Errorf("moves: %+v", st[jawbone.Moves].Status)
+		}
+		// A common table fed by a failed endpoint lacks its rows.
+		for name, ep := range map[string]string{common.SleepSessions: jawbone.Sleeps, common.SleepStages: "sleeps_ticks"} {
+			if tb := st[name]; !strings.HasPrefix(tb.Status, "partial: "+ep+" failed: ") || !strings.Contains(tb.Status, "500") {
+				t.Errorf("%s: status %q, want partial, naming %s and the reason", name, tb.Status, ep)
+			}
+		}
+		if got := st[common.DailyActivity].Status; got != "complete" {
+			t.Errorf("%s: status %q, want complete", common.DailyActivity, got)
 		}
 	})
 }

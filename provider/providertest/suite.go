@@ -92,6 +92,21 @@ func Run(t *testing.T, p *provider.Provider, opts Options) {
 		s.exportInto(t, dir, nil, func(c *engine.Config) { c.Incremental = true })
 		sameTables(t, ref, dir)
 	})
+	t.Run("FromRawEqualsFetch", func(t *testing.T) {
+		t.Parallel()
+		// Re-exporting the archive gives the same tables, the common
+		// tables' user too (a provider with no WhoAmI names it only in the
+		// token answer, which --from-raw does not have).
+		dir := filepath.Join(t.TempDir(), "from-raw")
+		_, err := engine.Run(context.Background(), engine.Config{
+			Provider: p, FromRaw: ref, Out: dir, Source: "demo",
+			Export: export.Options{Format: export.CSV}, Common: true, Now: fixedNow,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameTables(t, ref, dir)
+	})
 	t.Run("KilledRunResumes", func(t *testing.T) {
 		t.Parallel()
 		dir := filepath.Join(t.TempDir(), "killed")

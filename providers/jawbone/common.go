@@ -42,7 +42,8 @@ var commonTables = []common.Mapping{
 		{To: "time", From: "time_created"},
 		{To: "bpm", From: "resting_heartrate"},
 		{To: "context", Const: "resting"},
-	}, Require: []string{"bpm"}},
+	}, Require: []string{"bpm"}, Except: map[string]string{"resting_heartrate": "0"},
+		Note: "UP sends a resting rate of 0 on some days: no reading, left out like a missing one."},
 	{From: "cardiac_events", To: common.HeartRate, Columns: []common.Column{
 		{To: "time", From: "time_created"},
 		{To: "bpm", From: "heart_rate"},
@@ -53,5 +54,5 @@ var commonTables = []common.Mapping{
 		{To: "weight_kg", From: "weight"},
 		{To: "fat_ratio_pct", From: "body_fat"},
 		{To: "bmi", From: "bmi"},
-	}},
+	}, RequireAny: []string{"weight_kg", "fat_ratio_pct", "bmi"}},
 }

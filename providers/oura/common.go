@@ -41,7 +41,8 @@ var commonTables = []common.Mapping{
 		{To: "rem_s", From: "rem_sleep_duration"},
 		{To: "latency_s", From: "latency"},
 		{To: "efficiency_pct", From: "efficiency"},
-	}, Note: "is_main is true for a long_sleep."},
+	}, Except: map[string]string{"type": "deleted"},
+		Note: "is_main is true for a long_sleep. A deleted period is no sleep; a rest (one the person rejected) is kept, not main."},
 	{From: "sleep_phases_5min", To: common.SleepStages, Columns: []common.Column{
 		{To: "session_id", From: "sleep_id"},
 		{To: "start_time", From: "start"},

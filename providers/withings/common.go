@@ -56,5 +56,5 @@ var commonTables = []common.Mapping{
 		{To: "time", From: "date"},
 		{To: "weight_kg", From: "weight_kg"},
 		{To: "fat_ratio_pct", From: "fat_ratio_pct"},
-	}, Note: "The scale reports no BMI."},
+	}, RequireAny: []string{"weight_kg", "fat_ratio_pct"}, Note: "The scale reports no BMI."},
 }

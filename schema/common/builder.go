@@ -116,6 +116,11 @@ func (b *Builder) convert(m *compiled, batch *schema.Batch, i int) (row, bool) {
 			return nil, false
 		}
 	}
+	for _, w := range m.except {
+		if batch.Cols[w.src].Valid[i] && text(batch, w.src, i) == w.want {
+			return nil, false
+		}
+	}
 	// One row per mapping is reused: add copies what it keeps.
 	if m.scratch == nil {
 		m.scratch = make(row, len(m.target.Columns))
@@ -145,6 +150,9 @@ func (b *Builder) convert(m *compiled, batch *schema.Batch, i int) (row, bool) {
 		if !r[ti].valid {
 			return nil, false
 		}
+	}
+	if len(m.any) > 0 && !slices.ContainsFunc(m.any, func(ti int) bool { return r[ti].valid }) {
+		return nil, false
 	}
 	return r, true
 }
@@ -265,6 +273,9 @@ func (b *Builder) add(table string, r row) error {
 			b.ends[id.s] = end.i
 		}
 	case SleepStages:
+		if end := r[t.ColumnIndex("end_time")]; end.valid && end.i <= r[t.ColumnIndex("start_time")].i {
+			return nil // no interval: a phase past the session's end, or reversed times
+		}
 		if !r[t.ColumnIndex("end_time")].valid {
 			id := r[t.ColumnIndex("session_id")]
 			if _, seen := b.open[id.s]; !seen {
@@ -330,9 +341,16 @@ func (b *Builder) Close() error {
 		for i, r := range rows {
 			switch {
 			case i+1 < len(rows):
+				if rows[i+1][start].i == r[start].i {
+					continue // two changes at one instant: the later holds
+				}
 				r[end] = value{i: rows[i+1][start].i, valid: true}
 			default:
-				if e, ok := b.ends[id]; ok && e >= r[start].i {
+				e, ok := b.ends[id]
+				if ok && e == r[start].i {
+					continue // a change at the session's end: no interval
+				}
+				if ok && e > r[start].i {
 					r[end] = value{i: e, valid: true}
 				}
 			}

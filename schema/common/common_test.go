@@ -210,6 +210,34 @@ func TestBuilder(t *testing.T) {
 			"session_id=8 start_time=03-10T03:00:00 stage=awake source_stage=1",
 		},
 	}, {
+		// Oura's phase string may run one past bedtime_end: its last phase
+		// starts after the session and lasts nothing.
+		name: "stages: an interval that ends at or before its start is no interval",
+		maps: []Mapping{
+			{From: "phases", To: SleepStages, Columns: []Column{{To: "session_id", From: "night"}, {To: "start_time", From: "start"}, {To: "end_time", From: "end"},
+				{To: "stage", From: "depth", Stages: map[string]string{"1": Awake, "2": Light}}}},
+			{From: "ticks", To: SleepStages, Columns: []Column{{To: "session_id", From: "night"}, {To: "start_time", From: "time"},
+				{To: "stage", From: "depth", Stages: map[string]string{"1": Awake, "2": Light}}}},
+			{From: "nights", To: SleepSessions, Columns: []Column{{To: "session_id", From: "id"}, {To: "end_time", From: "end"}}},
+		},
+		batches: func(t *testing.T) []*schema.Batch {
+			return []*schema.Batch{
+				source(t, "phases", []string{"night:int64", "start:timestamp", "end:timestamp", "depth:int64"},
+					[]any{7, at("01:00:00"), at("01:05:00"), 2}, []any{7, at("01:07:00"), at("01:07:00"), 1}, []any{7, at("01:09:00"), at("01:08:00"), 1}),
+				source(t, "ticks", []string{"night:int64", "time:timestamp", "depth:int64"},
+					[]any{8, at("03:00:00"), 2}, []any{8, at("03:00:00"), 1}, []any{8, at("03:10:00"), 2},
+					[]any{9, at("04:00:00"), 2}, []any{9, at("04:30:00"), 1}),
+				source(t, "nights", []string{"id:int64", "end:timestamp"}, []any{9, at("04:30:00")}),
+			}
+		},
+		table: SleepStages,
+		want: []string{
+			"session_id=7 start_time=03-10T01:00:00 end_time=03-10T01:05:00 stage=light source_stage=2",
+			"session_id=8 start_time=03-10T03:00:00 end_time=03-10T03:10:00 stage=awake source_stage=1",
+			"session_id=8 start_time=03-10T03:10:00 stage=light source_stage=2",
+			"session_id=9 start_time=03-10T04:00:00 end_time=03-10T04:30:00 stage=light source_stage=2",
+		},
+	}, {
 		name: "sessions: Equals makes a bool, null stays null",
 		maps: []Mapping{{From: "nights", To: SleepSessions, Columns: []Column{{To: "session_id", From: "id"}, {To: "is_main", From: "kind", Equals: "long"}}}},
 		batches: func(t *testing.T) []*schema.Batch {
@@ -225,6 +253,24 @@ func TestBuilder(t *testing.T) {
 		},
 		table: HeartRate,
 		want:  []string{"time=03-10T08:00:00 bpm=55 context=resting"},
+	}, {
+		name: "require any: a row with none of the columns is left out",
+		maps: []Mapping{{From: "scale", To: Body, Columns: []Column{{To: "time", From: "time"}, {To: "weight_kg", From: "kg"}, {To: "bmi", From: "bmi"}}, RequireAny: []string{"weight_kg", "bmi"}}},
+		batches: func(t *testing.T) []*schema.Batch {
+			return []*schema.Batch{source(t, "scale", []string{"time:timestamp", "kg:float64", "bmi:float64"},
+				[]any{at("08:00:00"), 70.5, nil}, []any{at("09:00:00"), nil, nil}, []any{at("10:00:00"), nil, 22.5})}
+		},
+		table: Body,
+		want:  []string{"time=03-10T08:00:00 weight_kg=70.5", "time=03-10T10:00:00 bmi=22.5"},
+	}, {
+		name: "except: rows with a void value are left out, nulls kept",
+		maps: []Mapping{{From: "nights", To: SleepSessions, Columns: []Column{{To: "session_id", From: "id"}}, Except: map[string]string{"kind": "deleted", "n": "0"}}},
+		batches: func(t *testing.T) []*schema.Batch {
+			return []*schema.Batch{source(t, "nights", []string{"id:string", "kind:string", "n:int64"},
+				[]any{"a", "long", 1}, []any{"b", "deleted", 1}, []any{"c", nil, nil}, []any{"d", "nap", 0})}
+		},
+		table: SleepSessions,
+		want:  []string{"session_id=a", "session_id=c"},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -277,6 +323,8 @@ func TestValidate(t *testing.T) {
 		{"stage outside the vocabulary", Mapping{From: "days", To: SleepStages, Columns: []Column{{To: "stage", From: "note", Stages: map[string]string{"x": "dozing"}}}}, "dozing"},
 		{"stage without translation", Mapping{From: "days", To: SleepStages, Columns: []Column{{To: "stage", From: "note"}}}, "needs Stages"},
 		{"where on a missing column", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Where: map[string]string{"kind": "x"}}, "Where reads kind"},
+		{"except on a missing column", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Except: map[string]string{"kind": "x"}}, "Except reads kind"},
+		{"require any of what is not filled", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, RequireAny: []string{"steps"}}, "requires one of steps"},
 		{"require what is not filled", Mapping{From: "days", To: DailyActivity, Columns: []Column{{To: "date", From: "day"}}, Require: []string{"steps"}}, "requires steps"},
 	}
 	for _, tc := range tests {

@@ -50,8 +50,18 @@ func Document(sources []Source) string {
 					}
 					fmt.Fprintf(&b, "; only rows where %s", strings.Join(conds, " and "))
 				}
+				if len(m.Except) > 0 {
+					var conds []string
+					for _, k := range slices.Sorted(maps.Keys(m.Except)) {
+						conds = append(conds, fmt.Sprintf("`%s` = %q", k, m.Except[k]))
+					}
+					fmt.Fprintf(&b, "; rows where %s are left out", strings.Join(conds, " or "))
+				}
 				if len(m.Require) > 0 {
 					fmt.Fprintf(&b, "; rows without %s are left out", strings.Join(m.Require, ", "))
+				}
+				if len(m.RequireAny) > 0 {
+					fmt.Fprintf(&b, "; rows with none of %s are left out", strings.Join(m.RequireAny, ", "))
 				}
 				b.WriteString(".")
 				if m.Note != "" {

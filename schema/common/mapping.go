@@ -22,9 +22,17 @@ type Mapping struct {
 	// Require names common columns a row must have: a source row that
 	// leaves one of them null gives no common row.
 	Require []string
+	// RequireAny names common columns of which a row must have one: a
+	// source row that leaves them all null (a body event with only a
+	// note) gives no common row.
+	RequireAny []string
 	// Where keeps only the source rows whose named columns, read as text,
 	// have these values (short = "false").
 	Where map[string]string
+	// Except leaves out the source rows whose named columns, read as text,
+	// have these values: a value that stands for no measurement (UP's
+	// resting heart rate 0) or a row the provider marks as void.
+	Except map[string]string
 	// Note says, for the mapping's documentation, what the columns do not.
 	Note string
 }
@@ -71,7 +79,9 @@ type compiled struct {
 	target  *schema.Table
 	cols    []compiledColumn
 	require []int // target indexes
+	any     []int // target indexes, of RequireAny
 	where   []whereColumn
+	except  []whereColumn
 	scratch row // the row convert fills
 }
 
@@ -148,12 +158,26 @@ func compile(m Mapping, src *schema.Table) (*compiled, error) {
 		}
 		c.where = append(c.where, whereColumn{si, m.Where[name]})
 	}
+	for _, name := range slices.Sorted(maps.Keys(m.Except)) {
+		si := src.ColumnIndex(name)
+		if si < 0 {
+			return nil, fmt.Errorf("%s: Except reads %s, which table %s does not have", where, name, m.From)
+		}
+		c.except = append(c.except, whereColumn{si, m.Except[name]})
+	}
 	for _, name := range m.Require {
 		ti := target.ColumnIndex(name)
 		if ti < 0 || !seen[name] {
 			return nil, fmt.Errorf("%s: requires %s, which the mapping does not fill", where, name)
 		}
 		c.require = append(c.require, ti)
+	}
+	for _, name := range m.RequireAny {
+		ti := target.ColumnIndex(name)
+		if ti < 0 || !seen[name] {
+			return nil, fmt.Errorf("%s: requires one of %s, which the mapping does not fill", where, name)
+		}
+		c.any = append(c.any, ti)
 	}
 	return c, nil
 }
