@@ -39,6 +39,19 @@ func TestCommonMappings(t *testing.T) {
 			`{"xid":"d","date":20160206,"time_created":1454772240,"bmi":22.1,"details":{"tz":"America/Los_Angeles"}}`,
 		}},
 		want: []string{"time=2016-01-25T15:16:00Z weight_kg=75.2", "time=2016-02-06T15:24:00Z bmi=22.1"},
+	}, {
+		// sub_type 0 is a night's sleep, 1 a power nap, 2 a nap (§6.3);
+		// UP's sound sleep is deep sleep.
+		name:  "sleep: main or nap, sound is deep",
+		table: common.SleepSessions,
+		lines: map[string][]string{"sleeps": {
+			`{"xid":"n","date":20160117,"sub_type":0,"time_created":1453010400,"time_completed":1453038000,"details":{"tz":"America/Los_Angeles","duration":27600,"light":14400,"sound":9000,"rem":0,"awake":4200}}`,
+			`{"xid":"p","date":20160117,"sub_type":2,"time_created":1453064400,"time_completed":1453066200,"details":{"tz":"America/Los_Angeles","duration":1800,"light":1500,"sound":0,"awake":300}}`,
+		}},
+		want: []string{
+			"session_id=n date=2016-01-17 start_time=2016-01-17T06:00:00Z end_time=2016-01-17T13:40:00Z is_main=true time_in_bed_s=27600 asleep_s=23400 awake_s=4200 light_s=14400 deep_s=9000 rem_s=0",
+			"session_id=p date=2016-01-17 start_time=2016-01-17T21:00:00Z end_time=2016-01-17T21:30:00Z is_main=false time_in_bed_s=1800 asleep_s=1500 awake_s=300 light_s=1500 deep_s=0",
+		},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
